@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "messages/cancel_reason.hpp"
+#include "messages/failure_kind.hpp"
+#include "messages/llm_query.hpp"
+#include "messages/token_usage.hpp"
+
+namespace alc {
+
+/// `single` for one `alc.llm` query, `batch` for an `alc.llm_batch` of two or more.
+enum class pause_kind { single, batch };
+
+std::string_view to_string(pause_kind kind);
+std::optional<pause_kind> parse_pause_kind(std::string_view text);
+
+/// What a paused session waits for.
+struct pause_info {
+  pause_kind kind = pause_kind::single;
+  std::vector<llm_query> prompts;
+
+  friend bool operator==(const pause_info& a, const pause_info& b) {
+    return a.kind == b.kind && a.prompts == b.prompts;
+  }
+};
+
+struct running_state {
+  friend bool operator==(const running_state&, const running_state&) { return true; }
+};
+
+struct paused_state {
+  pause_info info;
+  int64_t paused_at = 0;  ///< unix ms
+
+  friend bool operator==(const paused_state& a, const paused_state& b) {
+    return a.info == b.info && a.paused_at == b.paused_at;
+  }
+};
+
+struct done_state {
+  nlohmann::json value;               ///< the script's first return value (null if none)
+  std::optional<token_usage> usage;   ///< absent (JSON null) when no LLM call happened
+  int64_t finished_at = 0;
+
+  friend bool operator==(const done_state& a, const done_state& b) {
+    return a.value == b.value && a.usage == b.usage && a.finished_at == b.finished_at;
+  }
+};
+
+struct failed_state {
+  std::string message;
+  failure_kind kind = failure_kind::lua_error;
+  int64_t occurred_at = 0;
+
+  friend bool operator==(const failed_state& a, const failed_state& b) {
+    return a.message == b.message && a.kind == b.kind && a.occurred_at == b.occurred_at;
+  }
+};
+
+/// The non-terminal state a cancelled session was in.
+using live_state = std::variant<running_state, paused_state>;
+
+struct cancelled_state {
+  cancel_reason reason;
+  int64_t observed_at = 0;
+  live_state state_before;
+
+  friend bool operator==(const cancelled_state& a, const cancelled_state& b) {
+    return a.reason == b.reason && a.observed_at == b.observed_at &&
+           a.state_before == b.state_before;
+  }
+};
+
+using execution_state =
+    std::variant<running_state, paused_state, done_state, failed_state, cancelled_state>;
+
+/// How a session ended; every awaiter receives it.
+using terminal_outcome = std::variant<done_state, failed_state, cancelled_state>;
+
+/// `running`, `paused`, `done`, `failed` or `cancelled`.
+std::string_view state_name(const execution_state& state);
+std::string_view state_name(const terminal_outcome& outcome);
+bool is_terminal(const execution_state& state);
+execution_state to_execution_state(const terminal_outcome& outcome);
+/// The terminal outcome held by `state`, if it is terminal.
+std::optional<terminal_outcome> to_terminal_outcome(const execution_state& state);
+
+}  // namespace alc

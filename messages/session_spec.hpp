@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+namespace alc {
+
+/// Run the given Lua code as a function body.
+struct run_spec {
+  std::string code;
+  friend bool operator==(const run_spec& a, const run_spec& b) { return a.code == b.code; }
+};
+
+/// Run `require(strategy).run(ctx)`, with `task` placed in ctx.
+struct advice_spec {
+  std::string strategy;
+  std::optional<std::string> task;
+  nlohmann::json opts;  ///< null when absent
+
+  friend bool operator==(const advice_spec& a, const advice_spec& b) {
+    return a.strategy == b.strategy && a.task == b.task && a.opts == b.opts;
+  }
+};
+
+using spec_kind = std::variant<run_spec, advice_spec>;
+
+/// A request to start one session.
+struct session_spec {
+  spec_kind kind;
+  nlohmann::json ctx = nlohmann::json::object();
+  std::optional<std::string> project_root;
+
+  friend bool operator==(const session_spec& a, const session_spec& b) {
+    return a.kind == b.kind && a.ctx == b.ctx && a.project_root == b.project_root;
+  }
+};
+
+/// Why `spec` cannot be run (empty code, bad strategy name, ctx not an
+/// object), or nullopt when it is valid.
+std::optional<std::string> validate(const session_spec& spec);
+
+}  // namespace alc
