@@ -1,0 +1,347 @@
+// The C primitives of the `alc` table that belong to the VM itself: LLM
+// host calls, JSON and logging. Every function follows the vm_core rule:
+// validate with Lua calls first, then do C++ work in a helper that cannot
+// raise, then push results.
+#include <new>
+#include <string>
+
+#include "lua_bridge/lua_json.hpp"
+#include "lua_bridge/vm_core.hpp"
+
+namespace alc {
+
+const char runtime_yield_marker = 0;
+
+namespace {
+
+// ---- LLM host calls --------------------------------------------------------
+
+// Each query occupies these stack slots between validation and the yield.
+enum query_slot : int {
+  slot_prompt,
+  slot_system,
+  slot_max_tokens,
+  slot_grounded,
+  slot_underspecified,
+  slot_cache_breakpoint,
+  slot_role,
+  slots_per_query
+};
+
+void push_optional_string(lua_State* L, int opts, const char* who, const char* field) {
+  if (opts == 0) {
+    lua_pushnil(L);
+    return;
+  }
+  const int type = lua_getfield(L, opts, field);
+  if (type != LUA_TNIL && type != LUA_TSTRING) {
+    luaL_error(L, "%s: %s must be a string, got %s", who, field, lua_typename(L, type));
+  }
+}
+
+void push_flag(lua_State* L, int opts, const char* field) {
+  if (opts == 0) {
+    lua_pushboolean(L, 0);
+    return;
+  }
+  lua_getfield(L, opts, field);
+  lua_pushboolean(L, lua_toboolean(L, -1));
+  lua_remove(L, -2);
+}
+
+// Validates one query and pushes its slots_per_query values. `prompt` is
+// the stack index of the prompt, or 0 to take `opts.prompt`.
+void push_query(lua_State* L, int prompt, int opts, const char* who) {
+  luaL_checkstack(L, slots_per_query + 2, "too many queries");
+  if (prompt != 0) {
+    if (lua_type(L, prompt) != LUA_TSTRING) {
+      luaL_error(L, "%s: prompt must be a string, got %s", who, luaL_typename(L, prompt));
+    }
+    lua_pushvalue(L, prompt);
+  } else if (lua_getfield(L, opts, "prompt") != LUA_TSTRING) {
+    luaL_error(L, "%s: prompt must be a string, got %s", who, luaL_typename(L, -1));
+  }
+  push_optional_string(L, opts, who, "system");
+  if (opts != 0 && lua_getfield(L, opts, "max_tokens") != LUA_TNIL) {
+    int is_integer = 0;
+    const lua_Integer max_tokens = lua_tointegerx(L, -1, &is_integer);
+    if (!is_integer || max_tokens <= 0) {
+      luaL_error(L, "%s: max_tokens must be a positive integer", who);
+    }
+  } else {
+    if (opts != 0) lua_pop(L, 1);
+    lua_pushinteger(L, 1024);
+  }
+  push_flag(L, opts, "grounded");
+  push_flag(L, opts, "underspecified");
+  push_optional_string(L, opts, who, "cache_breakpoint");
+  push_optional_string(L, opts, who, "role");
+}
+
+std::optional<std::string> optional_string_at(lua_State* L, int index) {
+  if (lua_type(L, index) != LUA_TSTRING) return std::nullopt;
+  std::size_t len = 0;
+  const char* data = lua_tolstring(L, index, &len);
+  return std::string(data, len);
+}
+
+// Reads `count` validated queries starting at stack index `base` into the
+// pending request. Raises nothing; false when C++ memory runs out.
+bool stage_llm_call(lua_State* L, vm_core& core, int base, int count, pause_kind kind) noexcept {
+  try {
+    llm_call call;
+    call.kind = kind;
+    call.queries.reserve(static_cast<std::size_t>(count));
+    for (int q = 0; q < count; ++q) {
+      const int at = base + q * slots_per_query;
+      llm_query query;
+      query.query_id = "q-" + std::to_string(core.next_query_id++);
+      std::size_t len = 0;
+      const char* prompt = lua_tolstring(L, at + slot_prompt, &len);
+      query.prompt.assign(prompt, len);
+      query.system = optional_string_at(L, at + slot_system);
+      query.max_tokens = static_cast<int64_t>(lua_tointeger(L, at + slot_max_tokens));
+      query.grounded = lua_toboolean(L, at + slot_grounded) != 0;
+      query.underspecified = lua_toboolean(L, at + slot_underspecified) != 0;
+      query.cache_breakpoint = optional_string_at(L, at + slot_cache_breakpoint);
+      query.role = optional_string_at(L, at + slot_role);
+      call.queries.push_back(std::move(query));
+    }
+    core.request = host_request{std::move(call)};
+    return true;
+  } catch (...) {
+    core.request.reset();
+    return false;
+  }
+}
+
+int raise_host_error(lua_State* L, vm_core& core) {
+  luaL_where(L, 1);
+  lua_pushlstring(L, core.error_reply.data(), core.error_reply.size());
+  core.reply = vm_core::reply_kind::none;
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+int llm_resumed(lua_State* L, int /*status*/, lua_KContext batch) {
+  vm_core& core = core_of(L);
+  if (core.reply == vm_core::reply_kind::error) return raise_host_error(L, core);
+  core.reply = vm_core::reply_kind::none;
+  if (batch == 0) {
+    const std::string& answer = core.llm_reply.front();
+    lua_pushlstring(L, answer.data(), answer.size());
+  } else {
+    const auto count = static_cast<lua_Integer>(core.llm_reply.size());
+    lua_createtable(L, static_cast<int>(count), 0);
+    for (lua_Integer i = 0; i < count; ++i) {
+      const std::string& answer = core.llm_reply[static_cast<std::size_t>(i)];
+      lua_pushlstring(L, answer.data(), answer.size());
+      lua_rawseti(L, -2, i + 1);
+    }
+  }
+  core.llm_reply.clear();
+  return 1;
+}
+
+void require_yieldable(lua_State* L, const char* who) {
+  if (!lua_isyieldable(L)) {
+    luaL_error(L,
+               "%s: the session cannot pause here (inside a metamethod, a table.sort comparator "
+               "or another call that cannot yield)",
+               who);
+  }
+}
+
+// Stages the queries and yields to the host; the script resumes in
+// llm_resumed with one string, or a list of strings when `as_list`.
+int yield_llm_call(lua_State* L, int base, int count, pause_kind kind, bool as_list) {
+  if (!stage_llm_call(L, core_of(L), base, count, kind)) return luaL_error(L, "not enough memory");
+  lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
+  return lua_yieldk(L, 1, as_list ? 1 : 0, llm_resumed);
+}
+
+// alc.llm(prompt, opts?) -> string
+int alc_llm(lua_State* L) {
+  require_yieldable(L, "alc.llm");
+  const int opts_type = lua_type(L, 2);
+  if (opts_type != LUA_TNONE && opts_type != LUA_TNIL && opts_type != LUA_TTABLE) {
+    return luaL_error(L, "alc.llm: opts must be a table, got %s", lua_typename(L, opts_type));
+  }
+  lua_settop(L, 2);
+  const int base = 3;
+  push_query(L, 1, opts_type == LUA_TTABLE ? 2 : 0, "alc.llm");
+  return yield_llm_call(L, base, 1, pause_kind::single, /*as_list=*/false);
+}
+
+// alc.llm_batch(items) -> {string...}
+int alc_llm_batch(lua_State* L) {
+  require_yieldable(L, "alc.llm_batch");
+  if (lua_type(L, 1) != LUA_TTABLE) {
+    return luaL_error(L, "alc.llm_batch: items must be an array of tables, got %s",
+                      luaL_typename(L, 1));
+  }
+  lua_settop(L, 1);
+  const lua_Integer count = luaL_len(L, 1);
+  if (count == 0) return luaL_error(L, "alc.llm_batch: empty items array");
+  if (count > 100'000) return luaL_error(L, "alc.llm_batch: more than 100000 items");
+  const int base = 2;
+  for (lua_Integer i = 1; i <= count; ++i) {
+    if (lua_geti(L, 1, i) != LUA_TTABLE) {
+      return luaL_error(L, "alc.llm_batch: item %d must be a table with a prompt, got %s",
+                        static_cast<int>(i), luaL_typename(L, -1));
+    }
+    const int item = lua_gettop(L);
+    push_query(L, 0, item, "alc.llm_batch");
+    lua_remove(L, item);
+  }
+  // One item pauses as an ordinary single query (lua-api.md), answered as a list.
+  return yield_llm_call(L, base, static_cast<int>(count),
+                        count == 1 ? pause_kind::single : pause_kind::batch, /*as_list=*/true);
+}
+
+// ---- JSON ------------------------------------------------------------------
+
+// Encodes into core.scratch_text; false with core.scratch_error set on failure.
+bool encode_to_scratch(lua_State* L, vm_core& core, int index) noexcept {
+  try {
+    nlohmann::json value;
+    if (auto error = lua_json::to_json(L, index, "value", value)) {
+      core.scratch_error = "alc.json_encode: " + *error;
+      return false;
+    }
+    core.scratch_text = value.dump();
+    return true;
+  } catch (const std::exception& e) {
+    core.scratch_error = std::string("alc.json_encode: ") + e.what();
+    return false;
+  }
+}
+
+int raise_scratch_error(lua_State* L, vm_core& core) {
+  luaL_where(L, 1);
+  lua_pushlstring(L, core.scratch_error.data(), core.scratch_error.size());
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+int alc_json_encode(lua_State* L) {
+  luaL_checkany(L, 1);
+  vm_core& core = core_of(L);
+  if (!encode_to_scratch(L, core, 1)) return raise_scratch_error(L, core);
+  lua_pushlstring(L, core.scratch_text.data(), core.scratch_text.size());
+  core.scratch_text.clear();
+  return 1;
+}
+
+// Parses into core.scratch_json; false with core.scratch_error set on failure.
+bool parse_to_scratch(vm_core& core, const char* text, std::size_t len) noexcept {
+  try {
+    core.scratch_json = nlohmann::json::parse(text, text + len);
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
+    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
+      what.erase(0, close + 2);
+    }
+    core.scratch_error = "alc.json_decode: " + what;
+    return false;
+  } catch (const std::exception& e) {
+    core.scratch_error = std::string("alc.json_decode: ") + e.what();
+    return false;
+  }
+}
+
+int alc_json_decode(lua_State* L) {
+  std::size_t len = 0;
+  const char* text = luaL_checklstring(L, 1, &len);
+  vm_core& core = core_of(L);
+  if (!parse_to_scratch(core, text, len)) return raise_scratch_error(L, core);
+  lua_json::push(L, core.scratch_json);
+  core.scratch_json = nullptr;
+  return 1;
+}
+
+// ---- logging ---------------------------------------------------------------
+
+void deliver_log(vm_core& core, log_level level, const char* text, std::size_t len) noexcept {
+  if (!core.options.log) return;
+  try {
+    core.options.log(level, std::string_view(text, len));
+  } catch (...) {
+    // A failing sink must not take the script down with it.
+  }
+}
+
+log_level level_named(lua_State* L, int index) {
+  std::size_t len = 0;
+  const char* name = lua_tolstring(L, index, &len);
+  return name == nullptr ? log_level::info : parse_log_level(std::string_view(name, len));
+}
+
+// alc.log(level, msg) through the table's __call: args are (table, level, msg).
+int alc_log_call(lua_State* L) {
+  const log_level level = level_named(L, 2);
+  std::size_t len = 0;
+  const char* text = luaL_tolstring(L, 3, &len);
+  deliver_log(core_of(L), level, text, len);
+  return 0;
+}
+
+// alc.log.info(msg) and friends; the level is upvalue 1.
+int alc_log_at(lua_State* L) {
+  const log_level level = level_named(L, lua_upvalueindex(1));
+  std::size_t len = 0;
+  const char* text = luaL_tolstring(L, 1, &len);
+  deliver_log(core_of(L), level, text, len);
+  return 0;
+}
+
+// print(...) becomes one info log line, never process output.
+int captured_print(lua_State* L) {
+  const int n = lua_gettop(L);
+  luaL_Buffer buffer;
+  luaL_buffinit(L, &buffer);
+  for (int i = 1; i <= n; ++i) {
+    if (i > 1) luaL_addchar(&buffer, '\t');
+    luaL_tolstring(L, i, nullptr);
+    luaL_addvalue(&buffer);
+  }
+  luaL_pushresult(&buffer);
+  std::size_t len = 0;
+  const char* text = lua_tolstring(L, -1, &len);
+  deliver_log(core_of(L), log_level::info, text, len);
+  return 0;
+}
+
+void open_log_table(lua_State* L) {
+  lua_createtable(L, 0, 4);
+  for (const char* level : {"error", "warn", "info", "debug"}) {
+    lua_pushstring(L, level);
+    lua_pushcclosure(L, alc_log_at, 1);
+    lua_setfield(L, -2, level);
+  }
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, alc_log_call);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+}
+
+}  // namespace
+
+void open_alc_library(lua_State* L) {
+  static constexpr luaL_Reg functions[] = {
+      {"llm", alc_llm},
+      {"llm_batch", alc_llm_batch},
+      {"json_encode", alc_json_encode},
+      {"json_decode", alc_json_decode},
+      {nullptr, nullptr},
+  };
+  luaL_newlib(L, functions);
+  open_log_table(L);
+  lua_setfield(L, -2, "log");
+  lua_setglobal(L, "alc");
+  lua_register(L, "print", captured_print);
+}
+
+}  // namespace alc

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+struct lua_State;
+
+namespace alc::lua_json {
+
+/// Creates the metatable that marks tables decoded from JSON arrays, so an
+/// empty one encodes back as `[]`. Call once per VM before `push`.
+void install_array_marker(lua_State* L);
+
+/// Pushes `value` by the rules of lua-api.md (null → nil, arrays marked).
+/// May raise a Lua error (memory, nesting deeper than `max_depth`), so the
+/// caller must be inside a protected call and hold no C++ temporaries.
+void push(lua_State* L, const nlohmann::json& value);
+
+/// Converts the Lua value at `index` into `out`. Never raises a Lua error
+/// and never allocates Lua memory, so it is safe outside protected calls.
+/// Returns an error naming the path (`result.items[3]: cannot encode
+/// function`) when the value has no JSON form. May throw std::bad_alloc.
+std::optional<std::string> to_json(lua_State* L, int index, std::string_view root,
+                                   nlohmann::json& out);
+
+/// Deepest nesting either direction accepts.
+constexpr int max_depth = 200;
+
+}  // namespace alc::lua_json

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lua_bridge/host_call.hpp"
+#include "messages/session_event.hpp"
+
+namespace alc {
+
+class chunk_cache;
+class preemption_clock;
+struct vm_core;
+
+/// Receives the script's `alc.log` and `print` output.
+using log_sink = std::function<void(log_level, std::string_view)>;
+
+struct vm_options {
+  std::size_t memory_limit = std::size_t{64} << 20;
+  /// Total time the script may spend executing, summed over slices; zero
+  /// means unlimited. Ends `while true do end` with `cpu_limit`.
+  std::chrono::milliseconds cpu_limit{60'000};
+  /// How long a slice may overrun inside a call Lua cannot yield from (a
+  /// metamethod, a `table.sort` comparator) before it fails with `cpu_limit`.
+  std::chrono::milliseconds non_yieldable_grace{2'000};
+  log_sink log;
+  /// Shared by all VMs of a runtime; a VM without one compiles every time.
+  std::shared_ptr<chunk_cache> chunks;
+  /// Shared by all VMs of a runtime; a VM without one is never preempted.
+  std::shared_ptr<preemption_clock> clock;
+  /// Chunk name in error messages: `script:3: boom`.
+  std::string chunk_name = "script";
+};
+
+/// Why a VM could not be created (the script does not compile, say).
+struct vm_error {
+  failure_kind kind = failure_kind::lua_error;
+  std::string message;
+};
+
+/// One sandboxed Lua VM running one script for one session. Single-threaded
+/// and free of CAF: the owner drives it with `step`, answers host calls with
+/// `answer_*`, and may destroy it at any time (paused, preempted, spinning
+/// between slices).
+class script_vm {
+ public:
+  /// Compiles `code` as a function body with `ctx` (a JSON object) as the
+  /// global `ctx`. Returns null and fills `error` when it cannot.
+  class passkey {
+    friend class script_vm;
+    passkey() = default;
+  };
+
+  static std::unique_ptr<script_vm> create(std::string_view code, const nlohmann::json& ctx,
+                                           vm_options options, vm_error& error);
+  script_vm(passkey, std::unique_ptr<vm_core> core);
+  ~script_vm();
+  script_vm(const script_vm&) = delete;
+  script_vm& operator=(const script_vm&) = delete;
+
+  /// Runs the script for at most about `slice` (longer only while it sits in
+  /// a non-yieldable C call). Must not be called while a host call is pending
+  /// or after a terminal result.
+  step_result step(std::chrono::microseconds slice);
+
+  /// Answers the pending llm_call: one response per query, in query order.
+  void answer_llm(std::vector<std::string> responses);
+  /// Answers the pending service_call with a value (converted to Lua).
+  void answer_value(nlohmann::json value);
+  /// Makes the pending host call raise a Lua error with `message`.
+  void answer_error(std::string message);
+
+  /// Bytes currently allocated by this VM.
+  std::size_t memory_used() const;
+  /// Time spent executing so far (coarse, per slice).
+  std::chrono::microseconds cpu_used() const;
+
+ private:
+  step_result finish_slice(int status, int results);
+  step_result end_with(step_result result);
+  std::string error_report();
+
+  std::unique_ptr<vm_core> core_;
+};
+
+}  // namespace alc
