@@ -16,8 +16,8 @@ struct decode_error {
 template <class T>
 class decoded {
  public:
-  decoded(T value) : state_(std::move(value)) {}                     // NOLINT: implicit by design
-  decoded(decode_error error) : state_(std::move(error)) {}          // NOLINT: implicit by design
+  decoded(T value) : state_(std::move(value)) {}             // NOLINT: implicit by design
+  decoded(decode_error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

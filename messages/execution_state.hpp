@@ -46,8 +46,8 @@ struct paused_state {
 };
 
 struct done_state {
-  nlohmann::json value;               ///< the script's first return value (null if none)
-  std::optional<token_usage> usage;   ///< absent (JSON null) when no LLM call happened
+  nlohmann::json value;              ///< the script's first return value (null if none)
+  std::optional<token_usage> usage;  ///< absent (JSON null) when no LLM call happened
   int64_t finished_at = 0;
 
   friend bool operator==(const done_state& a, const done_state& b) {

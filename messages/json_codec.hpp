@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -30,17 +32,54 @@ nlohmann::json to_json_value(const resume_outcome& outcome);
 nlohmann::json to_json_value(const session_event& event);
 nlohmann::json to_json_value(const verb_error& error);
 
+/// Documents nested deeper than this are rejected by every decoder: copying or
+/// comparing a JSON value recurses, so an unbounded depth could exhaust the stack.
+inline constexpr std::size_t max_json_depth = 256;
+
 /// Decoders never throw; a malformed document yields a decode_error naming
 /// the offending path. Specialised for every type above.
 template <class T>
 decoded<T> from_json_value(const nlohmann::json& json);
 
+template <>
+decoded<token_usage> from_json_value<token_usage>(const nlohmann::json& json);
+template <>
+decoded<llm_query> from_json_value<llm_query>(const nlohmann::json& json);
+template <>
+decoded<pause_info> from_json_value<pause_info>(const nlohmann::json& json);
+template <>
+decoded<cancel_reason> from_json_value<cancel_reason>(const nlohmann::json& json);
+template <>
+decoded<execution_state> from_json_value<execution_state>(const nlohmann::json& json);
+template <>
+decoded<terminal_outcome> from_json_value<terminal_outcome>(const nlohmann::json& json);
+template <>
+decoded<session_spec> from_json_value<session_spec>(const nlohmann::json& json);
+template <>
+decoded<query_response> from_json_value<query_response>(const nlohmann::json& json);
+template <>
+decoded<resume_payload> from_json_value<resume_payload>(const nlohmann::json& json);
+template <>
+decoded<resume_outcome> from_json_value<resume_outcome>(const nlohmann::json& json);
+template <>
+decoded<session_event> from_json_value<session_event>(const nlohmann::json& json);
+template <>
+decoded<verb_error> from_json_value<verb_error>(const nlohmann::json& json);
+
+/// Parses `text` as one JSON document; a syntax error becomes a decode_error
+/// carrying nlohmann's position, e.g. `invalid JSON at line 1, column 7: ...`.
+decoded<nlohmann::json> parse_json_text(std::string_view text);
+
 /// Parses `text` as JSON and decodes it; syntax errors are decode_errors too.
 template <class T>
 decoded<T> from_json_text(std::string_view text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return decode_error{"invalid JSON syntax"};
-  return from_json_value<T>(json);
+  decoded<nlohmann::json> json = parse_json_text(text);
+  if (!json) return json.error();
+  return from_json_value<T>(json.value());
 }
+
+/// Serialises compactly without throwing: invalid UTF-8 (possible in strings
+/// that came from Lua) is replaced by U+FFFD instead of raising type_error 316.
+std::string to_json_text(const nlohmann::json& json);
 
 }  // namespace alc

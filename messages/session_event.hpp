@@ -84,10 +84,9 @@ struct closed_event {
   friend bool operator==(const closed_event&, const closed_event&) { return true; }
 };
 
-using event_body =
-    std::variant<snapshot_event, state_transition_event, pause_requested_event,
-                 resume_accepted_event, progress_event, log_event, llm_call_begin_event,
-                 llm_call_end_event, closed_event>;
+using event_body = std::variant<snapshot_event, state_transition_event, pause_requested_event,
+                                resume_accepted_event, progress_event, log_event,
+                                llm_call_begin_event, llm_call_end_event, closed_event>;
 
 /// One event pushed to subscribers; `at` is unix ms.
 struct session_event {
