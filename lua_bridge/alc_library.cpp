@@ -2,6 +2,7 @@
 // host calls, JSON and logging. Every function follows the vm_core rule:
 // validate with Lua calls first, then do C++ work in a helper that cannot
 // raise, then push results.
+#include <algorithm>
 #include <new>
 #include <string>
 
@@ -78,39 +79,93 @@ void push_query(lua_State* L, int prompt, int opts, const char* who) {
   push_optional_string(L, opts, who, "role");
 }
 
-std::optional<std::string> optional_string_at(lua_State* L, int index) {
-  if (lua_type(L, index) != LUA_TSTRING) return std::nullopt;
+void assign_optional_string(lua_State* L, int index, std::optional<std::string>& out) {
+  if (lua_type(L, index) != LUA_TSTRING) return;
   std::size_t len = 0;
   const char* data = lua_tolstring(L, index, &len);
-  return std::string(data, len);
+  out.emplace(data, len);
 }
 
-// Reads `count` validated queries starting at stack index `base` into the
-// pending request. Raises nothing; false when C++ memory runs out.
+// "q-<n>" without the temporaries of std::to_string and operator+.
+void assign_query_id(std::string& out, uint64_t n) {
+  char buffer[24] = {'q', '-'};
+  char* end = buffer + sizeof buffer;
+  char* digits = end;
+  do {
+    *--digits = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  const std::size_t count = static_cast<std::size_t>(end - digits);
+  std::copy(digits, end, buffer + 2);
+  out.assign(buffer, count + 2);
+}
+
+// The previous request's storage, emptied, so steady-state calls do not allocate.
+llm_call& reusable_llm_call(vm_core& core) {
+  if (!core.request || !std::holds_alternative<llm_call>(*core.request)) {
+    core.request.emplace(std::in_place_type<llm_call>);
+  }
+  return std::get<llm_call>(*core.request);
+}
+
+// Every field of a reused query is assigned, so none carries over.
+void reset_options(llm_query& query) {
+  query.system.reset();
+  query.max_tokens = 1024;
+  query.grounded = false;
+  query.underspecified = false;
+  query.cache_breakpoint.reset();
+  query.role.reset();
+}
+
+// Reads `count` validated queries starting at stack index `base` straight
+// into the pending request. Raises nothing; false when C++ memory runs out.
 bool stage_llm_call(lua_State* L, vm_core& core, int base, int count, pause_kind kind) noexcept {
   try {
-    llm_call call;
+    llm_call& call = reusable_llm_call(core);
     call.kind = kind;
-    call.queries.reserve(static_cast<std::size_t>(count));
+    call.queries.resize(static_cast<std::size_t>(count));
     for (int q = 0; q < count; ++q) {
       const int at = base + q * slots_per_query;
-      llm_query query;
-      query.query_id = "q-" + std::to_string(core.next_query_id++);
+      llm_query& query = call.queries[static_cast<std::size_t>(q)];
+      reset_options(query);
+      assign_query_id(query.query_id, core.next_query_id++);
       std::size_t len = 0;
       const char* prompt = lua_tolstring(L, at + slot_prompt, &len);
       query.prompt.assign(prompt, len);
-      query.system = optional_string_at(L, at + slot_system);
+      assign_optional_string(L, at + slot_system, query.system);
       query.max_tokens = static_cast<int64_t>(lua_tointeger(L, at + slot_max_tokens));
       query.grounded = lua_toboolean(L, at + slot_grounded) != 0;
       query.underspecified = lua_toboolean(L, at + slot_underspecified) != 0;
-      query.cache_breakpoint = optional_string_at(L, at + slot_cache_breakpoint);
-      query.role = optional_string_at(L, at + slot_role);
-      call.queries.push_back(std::move(query));
+      assign_optional_string(L, at + slot_cache_breakpoint, query.cache_breakpoint);
+      assign_optional_string(L, at + slot_role, query.role);
     }
-    core.request = host_request{std::move(call)};
+    core.request_staged = true;
     return true;
   } catch (...) {
     core.request.reset();
+    core.request_staged = false;
+    return false;
+  }
+}
+
+// alc.llm(prompt) with default options; the prompt string is at index 1.
+bool stage_bare_prompt(lua_State* L, vm_core& core) noexcept {
+  try {
+    llm_call& call = reusable_llm_call(core);
+    call.kind = pause_kind::single;
+    call.queries.resize(1);
+    llm_query& query = call.queries.front();
+    reset_options(query);
+    assign_query_id(query.query_id, core.next_query_id++);
+    std::size_t len = 0;
+    const char* prompt = lua_tolstring(L, 1, &len);
+    query.prompt.assign(prompt, len);
+    core.request_staged = true;
+    return true;
+  } catch (...) {
+    core.request.reset();
+    core.request_staged = false;
     return false;
   }
 }
@@ -166,6 +221,13 @@ int alc_llm(lua_State* L) {
   const int opts_type = lua_type(L, 2);
   if (opts_type != LUA_TNONE && opts_type != LUA_TNIL && opts_type != LUA_TTABLE) {
     return luaL_error(L, "alc.llm: opts must be a table, got %s", lua_typename(L, opts_type));
+  }
+  if (opts_type != LUA_TTABLE && lua_type(L, 1) == LUA_TSTRING) {
+    // The common case, a bare prompt: stage it without the option slots.
+    lua_settop(L, 1);
+    if (!stage_bare_prompt(L, core_of(L))) return luaL_error(L, "not enough memory");
+    lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
+    return lua_yieldk(L, 1, 0, llm_resumed);
   }
   lua_settop(L, 2);
   const int base = 3;
@@ -241,7 +303,8 @@ bool parse_to_scratch(vm_core& core, const char* text, std::size_t len) noexcept
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
-    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
+    if (const auto close = what.find("] ");
+        what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
       what.erase(0, close + 2);
     }
     core.scratch_error = "alc.json_decode: " + what;

@@ -49,9 +49,8 @@ void chunk_cache::store(std::string_view name, std::string_view source, std::str
       }
     }
   }
-  auto it = chunks_.emplace(
-      hash, entry{std::string(name), std::string(source),
-                  std::make_shared<const std::string>(std::move(compiled))});
+  auto it = chunks_.emplace(hash, entry{std::string(name), std::string(source),
+                                        std::make_shared<const std::string>(std::move(compiled))});
   insertion_order_.emplace_back(hash, &it->second);
   bytes_ += size;
 }
@@ -66,7 +65,11 @@ std::size_t chunk_cache::bytes() const {
   return bytes_;
 }
 
-std::size_t chunk_cache::hits() const { return hits_.load(std::memory_order_relaxed); }
-std::size_t chunk_cache::misses() const { return misses_.load(std::memory_order_relaxed); }
+std::size_t chunk_cache::hits() const {
+  return hits_.load(std::memory_order_relaxed);
+}
+std::size_t chunk_cache::misses() const {
+  return misses_.load(std::memory_order_relaxed);
+}
 
 }  // namespace alc

@@ -2,97 +2,137 @@
 //
 // A primitive such as alc.llm yields the runtime marker; inside a coroutine
 // the script made, that yield lands in the script's own coroutine.resume.
-// The replacements below recognise it, yield it on up to the host, and when
-// the host resumes them, resume the inner coroutine where it stopped — so
-// the script never sees the runtime's yields. They also tell the preemption
-// slot which thread is running, so the clock arms the right one.
+// These replacements (modelled on lcorolib's) recognise it, yield it on up
+// to the host, and when the host resumes them, resume the inner coroutine
+// where it stopped, so the script never sees the runtime's yields. They
+// also tell the preemption slot which thread runs, so the clock arms that one.
 #include "lua_bridge/vm_core.hpp"
 
 namespace alc {
 namespace {
 
-constexpr std::string_view bridge_source = R"lua(
-local marker, enter, leave, take_preemption, drop_request = ...
-local create, resume, yield, close = coroutine.create, coroutine.resume, coroutine.yield, coroutine.close
-local isyieldable, select, error = coroutine.isyieldable, select, error
+enum class resume_mode : lua_KContext { resume = 0, wrap = 1 };
 
-local function relay(co, ok, ...)
-  leave()
-  if ok then
-    local n = select("#", ...)
-    if n == 1 and (...) == marker then
-      if not isyieldable() then
-        drop_request()
-        error("the session cannot pause here: a coroutine asked the host while its resumer " ..
-              "runs inside a call that cannot yield (a metamethod, a table.sort comparator ...)", 2)
-      end
-      yield(marker)
-      enter(co)
-      return relay(co, resume(co))
-    elseif n == 0 and take_preemption() then
-      -- Preempted inside co: end the slice here if we can, else let co run on
-      -- (the clock keeps asking, and the grace period bounds the overrun).
-      if isyieldable() then yield(marker) end
-      enter(co)
-      return relay(co, resume(co))
-    end
-  end
-  return ok, ...
-end
-
-local function bridged_resume(co, ...)
-  enter(co)
-  return relay(co, resume(co, ...))
-end
-
-local function unwrap(co, ok, ...)
-  if ok then return ... end
-  local err = ...
-  close(co)
-  error(err, 2)
-end
-
-coroutine.resume = bridged_resume
-coroutine.wrap = function(f)
-  local co = create(f)
-  return function(...)
-    return unwrap(co, bridged_resume(co, ...))
-  end
-end
-)lua";
-
-int enter_thread(lua_State* L) {
-  if (lua_type(L, 1) == LUA_TTHREAD) core_of(L).slot.set_running(lua_tothread(L, 1));
-  return 0;
+bool is_runtime_yield(lua_State* co, int results) {
+  if (results == 1) return lua_touserdata(co, -1) == &runtime_yield_marker;
+  // The preemption hook yields nothing; the flag tells it from `coroutine.yield()`.
+  return results == 0 && core_of(co).hook_yielded;
 }
 
-int leave_thread(lua_State* L) {
-  core_of(L).slot.set_running(L);
-  return 0;
+int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int results);
+int resume_loop(lua_State* L, lua_State* co, int args, resume_mode mode);
+
+// The host resumed us after we passed a runtime yield up: resume `co` again.
+int resume_continued(lua_State* L, int, lua_KContext ctx) {
+  const auto mode = static_cast<resume_mode>(ctx);
+  lua_State* co =
+      mode == resume_mode::wrap ? lua_tothread(L, lua_upvalueindex(1)) : lua_tothread(L, 1);
+  lua_settop(L, mode == resume_mode::wrap ? 0 : 1);
+  return resume_loop(L, co, 0, mode);
 }
 
-int take_preemption(lua_State* L) {
+int resume_loop(lua_State* L, lua_State* co, int args, resume_mode mode) {
   vm_core& core = core_of(L);
-  lua_pushboolean(L, core.hook_yielded ? 1 : 0);
-  core.hook_yielded = false;
-  return 1;
+  for (;;) {
+    if (!lua_checkstack(co, args)) {
+      lua_pushliteral(L, "too many arguments to resume");
+      return finish(L, co, mode, LUA_ERRRUN, -1);
+    }
+    lua_xmove(L, co, args);
+    core.slot.set_running(co);
+    int results = 0;
+    const int status = lua_resume(co, L, args, &results);
+    core.slot.set_running(L);
+    if (status != LUA_YIELD || !is_runtime_yield(co, results)) {
+      return finish(L, co, mode, status, results);
+    }
+    const bool preemption = results == 0;
+    lua_pop(co, results);
+    core.hook_yielded = false;
+    if (lua_isyieldable(L)) {
+      lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
+      return lua_yieldk(L, 1, static_cast<lua_KContext>(mode), resume_continued);
+    }
+    if (!preemption) {
+      core.request_staged = false;
+      return luaL_error(L,
+                        "the session cannot pause here: a coroutine asked the host while its "
+                        "resumer runs inside a call that cannot yield (a metamethod, a "
+                        "table.sort comparator ...)");
+    }
+    // Preempted where we cannot pass it up: let co run on; the clock keeps
+    // asking and the grace period bounds the overrun.
+    args = 0;
+  }
 }
 
-int drop_request(lua_State* L) {
-  core_of(L).request.reset();
-  return 0;
+// Hands the coroutine's results (or its error) to the script, the way the
+// stock coroutine.resume and coroutine.wrap do.
+int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int results) {
+  const bool ok = status == LUA_OK || status == LUA_YIELD;
+  if (ok && !lua_checkstack(L, results + 1)) {
+    lua_pop(co, results);
+    lua_pushliteral(L, "too many results to resume");
+    return finish(L, co, mode, LUA_ERRRUN, -1);
+  }
+  if (mode == resume_mode::resume) {
+    if (ok) {
+      lua_pushboolean(L, 1);
+      lua_xmove(co, L, results);
+      return results + 1;
+    }
+    lua_pushboolean(L, 0);
+    if (results >= 0)
+      lua_xmove(co, L, 1);  // else the message is already on L
+    else
+      lua_insert(L, -2);
+    return 2;
+  }
+  if (ok) {
+    lua_xmove(co, L, results);
+    return results;
+  }
+  if (results >= 0) {
+    lua_resetthread(co);  // close its to-be-closed variables, like auxwrap
+    lua_xmove(co, L, 1);
+  }
+  if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+int bridged_resume(lua_State* L) {
+  lua_State* co = lua_tothread(L, 1);
+  luaL_argexpected(L, co != nullptr, 1, "coroutine");
+  return resume_loop(L, co, lua_gettop(L) - 1, resume_mode::resume);
+}
+
+int bridged_wrap_call(lua_State* L) {
+  lua_State* co = lua_tothread(L, lua_upvalueindex(1));
+  return resume_loop(L, co, lua_gettop(L), resume_mode::wrap);
+}
+
+int bridged_wrap(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State* co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, bridged_wrap_call, 1);
+  return 1;
 }
 
 }  // namespace
 
 void install_coroutine_bridge(lua_State* L) {
-  load_cached_chunk(L, "alc.coroutine_bridge", bridge_source);
-  lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
-  lua_pushcfunction(L, enter_thread);
-  lua_pushcfunction(L, leave_thread);
-  lua_pushcfunction(L, take_preemption);
-  lua_pushcfunction(L, drop_request);
-  lua_call(L, 5, 0);
+  lua_getglobal(L, LUA_COLIBNAME);
+  lua_pushcfunction(L, bridged_resume);
+  lua_setfield(L, -2, "resume");
+  lua_pushcfunction(L, bridged_wrap);
+  lua_setfield(L, -2, "wrap");
+  lua_pop(L, 1);
 }
 
 }  // namespace alc

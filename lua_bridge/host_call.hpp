@@ -36,8 +36,11 @@ struct step_failed {
   failure_kind kind = failure_kind::lua_error;
   std::string message;
 };
+/// The script waits for the host. `request` is owned by the VM and stays
+/// valid until the call is answered: copy what you keep. (Handing it out by
+/// reference lets the VM reuse its buffers from one call to the next.)
 struct step_host_call {
-  host_request request;
+  const host_request* request = nullptr;
 };
 struct step_preempted {};
 

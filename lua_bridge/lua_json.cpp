@@ -122,7 +122,8 @@ class encoder {
     if (!lua_checkstack(L_, 4)) return std::string(": nesting too deep for the Lua stack");
     index = lua_absindex(L_, index);
     open_tables_.push_back(identity);
-    auto error = is_array(index) ? encode_array(index, out, depth) : encode_object(index, out, depth);
+    auto error =
+        is_array(index) ? encode_array(index, out, depth) : encode_object(index, out, depth);
     open_tables_.pop_back();
     return error;
   }

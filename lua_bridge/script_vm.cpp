@@ -127,7 +127,9 @@ int build_traceback(lua_State* L) {
 vm_core::vm_core(vm_options opts)
     : options(std::move(opts)), memory(options.memory_limit), slot(&preemption_hook) {}
 
-vm_core::~vm_core() { close_state(); }
+vm_core::~vm_core() {
+  close_state();
+}
 
 void vm_core::close_state() {
   if (L != nullptr) {
@@ -162,9 +164,9 @@ void preemption_hook(lua_State* L, lua_Debug*) {
       return;
     }
     if (!lua_isyieldable(L)) {
-      const auto grace_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                core.options.non_yieldable_grace)
-                                .count();
+      const auto grace_us =
+          std::chrono::duration_cast<std::chrono::microseconds>(core.options.non_yieldable_grace)
+              .count();
       if (core.now_us() - core.slice_started_us <= grace_us) {
         lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1000);  // look again soon
         return;
@@ -198,8 +200,8 @@ std::unique_ptr<script_vm> script_vm::create(std::string_view code, const nlohma
   auto core = std::make_unique<vm_core>(std::move(options));
   lua_State* L = lua_newstate(&memory_cap::allocate, &core->memory);
   if (L == nullptr) {
-    error = {failure_kind::memory_limit, "memory_limit: cannot create a Lua state within " +
-                                             mebibytes(core->memory.limit())};
+    error = {failure_kind::memory_limit,
+             "memory_limit: cannot create a Lua state within " + mebibytes(core->memory.limit())};
     return nullptr;
   }
   core->L = L;
@@ -211,9 +213,8 @@ std::unique_ptr<script_vm> script_vm::create(std::string_view code, const nlohma
   const int status = lua_pcall(L, 1, 0, 0);
   if (status != LUA_OK) {
     if (status == LUA_ERRMEM || core->memory.exceeded()) {
-      error = {failure_kind::memory_limit,
-               "memory_limit: setting up the script needs more than " +
-                   mebibytes(core->memory.limit())};
+      error = {failure_kind::memory_limit, "memory_limit: setting up the script needs more than " +
+                                               mebibytes(core->memory.limit())};
     } else {
       error = {failure_kind::lua_error, describe_error_object(L)};
     }
@@ -262,20 +263,18 @@ step_result script_vm::finish_slice(int status, int results) {
   if (core.doom) return end_with(step_failed{*core.doom, core.doom_message});
 
   if (status == LUA_YIELD) {
-    const bool runtime_yield =
-        results == 1 && lua_touserdata(co, -1) == &runtime_yield_marker;
+    const bool runtime_yield = results == 1 && lua_touserdata(co, -1) == &runtime_yield_marker;
     lua_pop(co, results);
-    if (runtime_yield && core.request) {
-      host_request request = std::move(*core.request);
-      core.request.reset();
-      if (const auto* call = std::get_if<llm_call>(&request)) {
+    if (runtime_yield && core.request_staged) {
+      core.request_staged = false;
+      if (const auto* call = std::get_if<llm_call>(&*core.request)) {
         core.waiting_for = vm_core::awaiting::llm;
         core.awaited_answers = call->queries.size();
       } else {
         core.waiting_for = vm_core::awaiting::service;
         core.awaited_answers = 1;
       }
-      return step_host_call{std::move(request)};
+      return step_host_call{&*core.request};
     }
     if (runtime_yield || (results == 0 && core.hook_yielded)) return step_preempted{};
     return end_with(step_failed{failure_kind::lua_error,
@@ -335,6 +334,18 @@ void script_vm::answer_llm(std::vector<std::string> responses) {
   core.reply = vm_core::reply_kind::llm;
 }
 
+void script_vm::answer_llm_single(std::string response) {
+  vm_core& core = *core_;
+  if (core.waiting_for != vm_core::awaiting::llm || core.reply != vm_core::reply_kind::none ||
+      core.awaited_answers != 1) {
+    throw std::logic_error(
+        "script_vm::answer_llm_single: no single LLM query is waiting for an answer");
+  }
+  core.llm_reply.resize(1);
+  core.llm_reply.front() = std::move(response);
+  core.reply = vm_core::reply_kind::llm;
+}
+
 void script_vm::answer_value(nlohmann::json value) {
   vm_core& core = *core_;
   if (core.waiting_for != vm_core::awaiting::service || core.reply != vm_core::reply_kind::none) {
@@ -353,7 +364,9 @@ void script_vm::answer_error(std::string message) {
   core.reply = vm_core::reply_kind::error;
 }
 
-std::size_t script_vm::memory_used() const { return core_->memory.used(); }
+std::size_t script_vm::memory_used() const {
+  return core_->memory.used();
+}
 
 std::chrono::microseconds script_vm::cpu_used() const {
   return std::chrono::microseconds{core_->cpu_used_us};

@@ -72,6 +72,8 @@ class script_vm {
 
   /// Answers the pending llm_call: one response per query, in query order.
   void answer_llm(std::vector<std::string> responses);
+  /// Answers a pending llm_call of exactly one query.
+  void answer_llm_single(std::string response);
   /// Answers the pending service_call with a value (converted to Lua).
   void answer_value(nlohmann::json value);
   /// Makes the pending host call raise a Lua error with `message`.

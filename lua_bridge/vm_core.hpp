@@ -32,7 +32,9 @@ struct vm_core {
   lua_State* script = nullptr;  ///< the coroutine running the script (anchored in the registry)
 
   // Host call in flight.
-  std::optional<host_request> request;  ///< set by a primitive just before it yields
+  /// The last host call; its storage is reused by the next one.
+  std::optional<host_request> request;
+  bool request_staged = false;  ///< a primitive staged `request` and is yielding for it
   enum class awaiting { nothing, llm, service } waiting_for = awaiting::nothing;
   std::size_t awaited_answers = 0;
   enum class reply_kind { none, llm, value, error } reply = reply_kind::none;
@@ -48,7 +50,7 @@ struct vm_core {
   nlohmann::json scratch_json;
 
   // Execution accounting.
-  bool hook_yielded = false;  ///< the preemption hook yielded the running thread
+  bool hook_yielded = false;         ///< the preemption hook yielded the running thread
   std::optional<failure_kind> doom;  ///< forced end: set once, reported at the slice's end
   std::string doom_message;
   int64_t cpu_used_us = 0;

@@ -49,8 +49,9 @@ TEST_CASE("values without a JSON form fail with the path to them", "[json]") {
              Catch::Equals("result.name: invalid UTF-8 in string"));
   CHECK_THAT(encode_error(harness, "return {[true] = 1}"),
              Catch::Equals("result: cannot encode a key of type boolean"));
-  CHECK_THAT(encode_error(harness, "local t = {} local c = t for i = 1, 300 do c.n = {} c = c.n end "
-                                   "return t"),
+  CHECK_THAT(encode_error(harness,
+                          "local t = {} local c = t for i = 1, 300 do c.n = {} c = c.n end "
+                          "return t"),
              Catch::Contains("nesting deeper than 200 levels"));
 }
 

@@ -56,7 +56,8 @@ TEST_CASE("spinning where Lua cannot yield ends after the grace period", "[preem
   opts.non_yieldable_grace = 50ms;
   auto vm = harness.make(R"(
     local ok = pcall(table.sort, {3, 1, 2}, function(a, b) while true do end end)
-    while true do end)", json::object(), opts);
+    while true do end)",
+                         json::object(), opts);
   const auto& failed = require_failed(run_until_blocked(*vm, 2ms, 1000));
   CHECK(failed.kind == failure_kind::cpu_limit);
   CHECK_THAT(failed.message, Catch::Contains("cannot be interrupted"));
@@ -66,8 +67,8 @@ TEST_CASE("without a clock a VM runs each step to its next pause", "[preempt]") 
   vm_harness harness;
   auto opts = harness.options();
   opts.clock = nullptr;
-  auto vm = harness.make("local n = 0 for i = 1, 1e6 do n = n + i end return n", json::object(),
-                         opts);
+  auto vm =
+      harness.make("local n = 0 for i = 1, 1e6 do n = n + i end return n", json::object(), opts);
   CHECK(require_done(vm->step(1us)) == json(500000500000));
 }
 
@@ -81,4 +82,15 @@ TEST_CASE("VMs on two threads are preempted independently", "[preempt]") {
   std::thread b(spin);
   a.join();
   b.join();
+}
+
+TEST_CASE("a preemption inside a coroutine after an llm call is not taken for a new call",
+          "[preempt][llm]") {
+  vm_harness harness;
+  auto vm = harness.make("alc.llm('first') coroutine.wrap(function() while true do end end)()");
+  require_llm_call(run_until_blocked(*vm));
+  vm->answer_llm_single("ok");
+  for (int slice = 0; slice < 5; ++slice) {
+    CHECK(std::holds_alternative<step_preempted>(vm->step(1ms)));
+  }
 }

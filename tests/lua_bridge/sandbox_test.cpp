@@ -6,9 +6,9 @@ using nlohmann::json;
 
 TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
   vm_harness harness;
-  const char* absent[] = {"io",         "debug",      "package",   "require",   "dofile",
-                          "loadfile",   "os.execute", "os.remove", "os.rename", "os.exit",
-                          "os.getenv",  "os.tmpname", "string.dump"};
+  const char* absent[] = {"io",        "debug",      "package",    "require",   "dofile",
+                          "loadfile",  "os.execute", "os.remove",  "os.rename", "os.exit",
+                          "os.getenv", "os.tmpname", "string.dump"};
   for (const char* name : absent) {
     SECTION(name) {
       const std::string code = std::string("return ") + name + " == nil";
@@ -48,14 +48,16 @@ TEST_CASE("setmetatable refuses finalizers that would run outside any slice", "[
   const auto& failed = require_failed(run_until_blocked(*vm));
   CHECK(failed.kind == failure_kind::lua_error);
   CHECK_THAT(failed.message, Catch::Contains("__gc metamethods are not available"));
-  CHECK(run_value(harness, "return getmetatable(setmetatable({}, {__index = {a = 1}})).__index.a") ==
-        json(1));
+  CHECK(
+      run_value(harness, "return getmetatable(setmetatable({}, {__index = {a = 1}})).__index.a") ==
+      json(1));
 }
 
 TEST_CASE("a memory bomb fails its own VM with memory_limit and spares another", "[sandbox]") {
   vm_harness harness;
-  auto bystander = harness.make("local t = {} for i = 1, 1000 do t[i] = i end "
-                                "return alc.llm('still here?') .. #t");
+  auto bystander = harness.make(
+      "local t = {} for i = 1, 1000 do t[i] = i end "
+      "return alc.llm('still here?') .. #t");
   require_llm_call(run_until_blocked(*bystander));
 
   auto opts = harness.options();
@@ -78,7 +80,8 @@ TEST_CASE("a memory bomb fails its own VM with memory_limit and spares another",
   SECTION("an error the script catches still ends it") {
     auto bomb = harness.make(R"(
       local ok = pcall(string.rep, 'x', 1e9)
-      return ok)", json::object(), opts);
+      return ok)",
+                             json::object(), opts);
     CHECK(require_failed(run_until_blocked(*bomb)).kind == failure_kind::memory_limit);
   }
   SECTION("a huge ctx cannot be set up") {

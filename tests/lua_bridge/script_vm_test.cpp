@@ -23,7 +23,8 @@ TEST_CASE("errors carry the script's own line numbers and a traceback", "[vm]") 
 
 TEST_CASE("a non-string error object is described without running script code", "[vm]") {
   vm_harness harness;
-  auto vm = harness.make("error(setmetatable({}, {__tostring = function() while true do end end}))");
+  auto vm =
+      harness.make("error(setmetatable({}, {__tostring = function() while true do end end}))");
   CHECK_THAT(require_failed(run_until_blocked(*vm)).message,
              Catch::StartsWith("(error object is a table value)"));
 }
@@ -41,8 +42,8 @@ TEST_CASE("ctx is injected from JSON with null as nil", "[vm]") {
   vm_harness harness;
   const json ctx = {{"a", 1}, {"b", {{"c", 2.5}}}, {"n", nullptr}, {"list", {1, nullptr, 3}}};
   CHECK(run_value(harness, "return ctx.a + ctx.b.c", ctx) == json(3.5));
-  CHECK(run_value(harness, "return ctx.n == nil and ctx.list[2] == nil and ctx.list[3] == 3", ctx) ==
-        json(true));
+  CHECK(run_value(harness, "return ctx.n == nil and ctx.list[2] == nil and ctx.list[3] == 3",
+                  ctx) == json(true));
   CHECK(run_value(harness, "return next(ctx) == nil", json(nullptr)) == json(true));
 }
 
@@ -196,9 +197,8 @@ TEST_CASE("log and print go to the VM's log sink, never to stdout", "[vm]") {
     alc.log.debug(42)
     print("a", 1, nil, true))");
   const std::vector<std::pair<log_level, std::string>> expected = {
-      {log_level::warn, "careful"},  {log_level::info, "unknown level"},
-      {log_level::error, "bad"},     {log_level::debug, "42"},
-      {log_level::info, "a\t1\tnil\ttrue"},
+      {log_level::warn, "careful"}, {log_level::info, "unknown level"},   {log_level::error, "bad"},
+      {log_level::debug, "42"},     {log_level::info, "a\t1\tnil\ttrue"},
   };
   CHECK(*harness.logs == expected);
 }

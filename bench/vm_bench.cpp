@@ -1,0 +1,203 @@
+// Micro-benchmark of one script_vm against the raw Lua C API doing the same
+// work in the same run. Prints one JSON line per figure, then a table.
+//
+//   alc_vm_bench [--quick]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <lua.hpp>
+#include <nlohmann/json.hpp>
+
+#include "lua_bridge/chunk_cache.hpp"
+#include "lua_bridge/preemption_clock.hpp"
+#include "lua_bridge/script_vm.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// Best of `rounds` timings of `iterations` calls, in nanoseconds per call:
+/// the minimum is the figure least disturbed by the rest of the machine.
+double best_ns_per_op(int rounds, long iterations, const std::function<void(long)>& body) {
+  double best = 1e300;
+  for (int r = 0; r < rounds; ++r) {
+    const auto start = clock_type::now();
+    body(iterations);
+    const auto elapsed = std::chrono::duration<double, std::nano>(clock_type::now() - start);
+    best = std::min(best, elapsed.count() / static_cast<double>(iterations));
+  }
+  return best;
+}
+
+// ---- raw Lua baselines --------------------------------------------------------
+
+void open_same_libraries(lua_State* L) {
+  const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_COLIBNAME, luaopen_coroutine},
+                           {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
+                           {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
+                           {LUA_OSLIBNAME, luaopen_os}};
+  for (const auto& lib : libs) {
+    luaL_requiref(L, lib.name, lib.func, 1);
+    lua_pop(L, 1);
+  }
+}
+
+void raw_create_run_close(const char* code) {
+  lua_State* L = luaL_newstate();
+  open_same_libraries(L);
+  if (luaL_loadstring(L, code) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) std::abort();
+  lua_close(L);
+}
+
+// The raw equivalent of alc.llm: hand the prompt to the host, yield, and
+// return the host's answer.
+struct raw_host {
+  std::string prompt;
+  std::string answer = "answer";
+};
+
+int raw_llm_resumed(lua_State* L, int, lua_KContext ctx) {
+  const auto* host = reinterpret_cast<const raw_host*>(ctx);
+  lua_pushlstring(L, host->answer.data(), host->answer.size());
+  return 1;
+}
+
+int raw_llm(lua_State* L) {
+  auto* host = static_cast<raw_host*>(lua_touserdata(L, lua_upvalueindex(1)));
+  std::size_t len = 0;
+  const char* prompt = luaL_checklstring(L, 1, &len);
+  host->prompt.assign(prompt, len);
+  return lua_yieldk(L, 0, reinterpret_cast<lua_KContext>(host), raw_llm_resumed);
+}
+
+double raw_yield_resume_ns(int rounds, long pairs) {
+  raw_host host;
+  lua_State* L = luaL_newstate();
+  open_same_libraries(L);
+  lua_pushlightuserdata(L, &host);
+  lua_pushcclosure(L, raw_llm, 1);
+  lua_setglobal(L, "llm");
+  const double ns = best_ns_per_op(rounds, pairs, [&](long n) {
+    lua_State* co = lua_newthread(L);
+    luaL_loadstring(co, "while true do llm('prompt') end");
+    int results = 0;
+    for (long i = 0; i < n; ++i) lua_resume(co, L, 0, &results);
+    lua_pop(L, 1);
+  });
+  lua_close(L);
+  return ns;
+}
+
+double raw_loop_ns(int rounds, const char* code) {
+  return best_ns_per_op(rounds, 1, [&](long) {
+    lua_State* L = luaL_newstate();
+    open_same_libraries(L);
+    if (luaL_loadstring(L, code) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) std::abort();
+    lua_close(L);
+  });
+}
+
+// ---- alc --------------------------------------------------------------------
+
+alc::vm_options bench_options(const std::shared_ptr<alc::chunk_cache>& cache,
+                              const std::shared_ptr<alc::preemption_clock>& clock) {
+  alc::vm_options opts;
+  opts.chunks = cache;
+  opts.clock = clock;
+  opts.cpu_limit = std::chrono::milliseconds{0};
+  return opts;
+}
+
+std::unique_ptr<alc::script_vm> make_vm(const char* code, const alc::vm_options& opts) {
+  alc::vm_error error;
+  auto vm = alc::script_vm::create(code, nlohmann::json::object(), opts, error);
+  if (!vm) {
+    std::fprintf(stderr, "cannot create VM: %s\n", error.message.c_str());
+    std::exit(1);
+  }
+  return vm;
+}
+
+alc::step_result run(alc::script_vm& vm, std::chrono::microseconds slice) {
+  auto result = vm.step(slice);
+  while (std::holds_alternative<alc::step_preempted>(result)) result = vm.step(slice);
+  return result;
+}
+
+struct figure {
+  std::string name;
+  double alc_ns;
+  double raw_ns;
+  double target;  // the ceiling for alc/raw
+};
+
+void report(const std::vector<figure>& figures) {
+  for (const auto& f : figures) {
+    std::printf(
+        "{\"bench\":\"%s\",\"alc_ns\":%.1f,\"raw_ns\":%.1f,\"ratio\":%.3f,\"target\":%.2f}\n",
+        f.name.c_str(), f.alc_ns, f.raw_ns, f.alc_ns / f.raw_ns, f.target);
+  }
+  std::printf("\n| benchmark | alc | raw Lua | ratio | target |\n|---|---|---|---|---|\n");
+  for (const auto& f : figures) {
+    std::printf("| %s | %.0f ns | %.0f ns | %.3f | <= %.2f |\n", f.name.c_str(), f.alc_ns, f.raw_ns,
+                f.alc_ns / f.raw_ns, f.target);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int rounds = quick ? 3 : 9;
+  const long creations = quick ? 2'000 : 20'000;
+  const long pairs = quick ? 100'000 : 1'000'000;
+  const char* loop = quick ? "local n = 0 for i = 1, 2e7 do n = n + i end return n"
+                           : "local n = 0 for i = 1, 2e8 do n = n + i end return n";
+
+  auto cache = std::make_shared<alc::chunk_cache>();
+  auto clock = std::make_shared<alc::preemption_clock>();
+  const auto opts = bench_options(cache, clock);
+  const auto slice = std::chrono::milliseconds{10};
+  std::vector<figure> figures;
+
+  {
+    const double raw = best_ns_per_op(rounds, creations, [](long n) {
+      for (long i = 0; i < n; ++i) raw_create_run_close("return 42");
+    });
+    const double ours = best_ns_per_op(rounds, creations, [&](long n) {
+      for (long i = 0; i < n; ++i) {
+        auto vm = make_vm("return 42", opts);
+        run(*vm, slice);
+      }
+    });
+    figures.push_back({"vm_create_run_close", ours, raw, 1.3});
+  }
+  {
+    const double raw = raw_yield_resume_ns(rounds, pairs);
+    auto vm = make_vm("while true do alc.llm('prompt') end", opts);
+    run(*vm, slice);  // to the first pause
+    const std::string answer = "answer";
+    const double ours = best_ns_per_op(rounds, pairs, [&](long n) {
+      for (long i = 0; i < n; ++i) {
+        vm->answer_llm_single(answer);
+        vm->step(slice);
+      }
+    });
+    figures.push_back({"llm_yield_resume_pair", ours, raw, 2.0});
+  }
+  {
+    const double raw = raw_loop_ns(rounds, loop);
+    const double ours = best_ns_per_op(rounds, 1, [&](long) {
+      auto vm = make_vm(loop, opts);
+      run(*vm, slice);
+    });
+    figures.push_back({"tight_loop_preemption_on", ours, raw, 1.05});
+  }
+  report(figures);
+  return 0;
+}
