@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/lua_json.hpp"
 #include "lua_bridge/vm_core.hpp"
 
@@ -215,6 +216,26 @@ int yield_llm_call(lua_State* L, int base, int count, pause_kind kind, bool as_l
   return lua_yieldk(L, 1, as_list ? 1 : 0, llm_resumed);
 }
 
+// Sets core.scratch_error when the budget refuses `count` more queries.
+bool budget_allows(vm_core& core, int64_t count) noexcept {
+  if (!core.options.budget) return true;
+  try {
+    for (int64_t ahead = 0; ahead < count; ++ahead) {
+      if (auto refusal = core.options.budget->refusal(ahead)) {
+        core.scratch_error = std::move(*refusal);
+        return false;
+      }
+    }
+    core.options.budget->record_calls(count);
+    return true;
+  } catch (...) {
+    core.scratch_error = "not enough memory";
+    return false;
+  }
+}
+
+int raise_scratch_error(lua_State* L, vm_core& core);
+
 // alc.llm(prompt, opts?) -> string
 int alc_llm(lua_State* L) {
   require_yieldable(L, "alc.llm");
@@ -225,6 +246,7 @@ int alc_llm(lua_State* L) {
   if (opts_type != LUA_TTABLE && lua_type(L, 1) == LUA_TSTRING) {
     // The common case, a bare prompt: stage it without the option slots.
     lua_settop(L, 1);
+    if (!budget_allows(core_of(L), 1)) return raise_scratch_error(L, core_of(L));
     if (!stage_bare_prompt(L, core_of(L))) return luaL_error(L, "not enough memory");
     lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
     return lua_yieldk(L, 1, 0, llm_resumed);
@@ -232,6 +254,7 @@ int alc_llm(lua_State* L) {
   lua_settop(L, 2);
   const int base = 3;
   push_query(L, 1, opts_type == LUA_TTABLE ? 2 : 0, "alc.llm");
+  if (!budget_allows(core_of(L), 1)) return raise_scratch_error(L, core_of(L));
   return yield_llm_call(L, base, 1, pause_kind::single, /*as_list=*/false);
 }
 
@@ -256,6 +279,7 @@ int alc_llm_batch(lua_State* L) {
     push_query(L, 0, item, "alc.llm_batch");
     lua_remove(L, item);
   }
+  if (!budget_allows(core_of(L), count)) return raise_scratch_error(L, core_of(L));
   // One item pauses as an ordinary single query (lua-api.md), answered as a list.
   return yield_llm_call(L, base, static_cast<int>(count),
                         count == 1 ? pause_kind::single : pause_kind::batch, /*as_list=*/true);

@@ -15,6 +15,7 @@
 
 namespace alc {
 
+class budget_meter;
 class chunk_cache;
 class preemption_clock;
 struct vm_core;
@@ -35,6 +36,8 @@ struct vm_options {
   std::shared_ptr<chunk_cache> chunks;
   /// Shared by all VMs of a runtime; a VM without one is never preempted.
   std::shared_ptr<preemption_clock> clock;
+  /// Checked before every LLM query is issued; null means no budget.
+  std::shared_ptr<budget_meter> budget;
   /// Chunk name in error messages: `script:3: boom`.
   std::string chunk_name = "script";
 };

@@ -604,6 +604,45 @@ bool nests_deeper_than(const json& root, std::size_t limit) {
   return false;
 }
 
+session_metrics read_session_metrics(const reader& r) {
+  session_metrics metrics;
+  if (!r.object()) return metrics;
+  metrics.llm_calls = r.field("llm_calls").count();
+  metrics.pauses = r.field("pauses").count();
+  metrics.rounds = r.field("rounds").count();
+  metrics.prompt_chars = r.field("prompt_chars").count();
+  metrics.response_chars = r.field("response_chars").count();
+  metrics.usage = read_token_usage(r.field("usage"));
+  return metrics;
+}
+
+session_summary read_session_summary(const reader& r) {
+  session_summary summary;
+  if (!r.object()) return summary;
+  summary.id = r.field("id").string();
+  summary.state = r.field("state").string();
+  if (r.ok() && !is_state_name(summary.state)) {
+    r.field("state").fail("unknown state " + quote(summary.state) + " (expected one of " +
+                          state_names + ")");
+  }
+  summary.created_at = r.field("created_at").integer();
+  summary.last_activity_at = r.field("last_activity_at").integer();
+  summary.subscribers = r.field("subscribers").count();
+  summary.metrics = read_session_metrics(r.field("metrics"));
+  return summary;
+}
+
+registry_stats read_registry_stats(const reader& r) {
+  registry_stats stats;
+  if (!r.object()) return stats;
+  stats.live = r.field("live").count();
+  stats.spawned = r.field("spawned").count();
+  stats.evicted = r.field("evicted").count();
+  stats.engine_failures = r.field("engine_failures").count();
+  stats.rejected = r.field("rejected").count();
+  return stats;
+}
+
 // The one place where decoding meets exceptions: nothing escapes from here.
 template <class T, class Read>
 decoded<T> decode_document(const json& document, Read read) {
@@ -803,6 +842,42 @@ decoded<json> parse_json_text(std::string_view text) {
 
 std::string to_json_text(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json to_json_value(const session_metrics& metrics) {
+  return {{"llm_calls", metrics.llm_calls},
+          {"pauses", metrics.pauses},
+          {"rounds", metrics.rounds},
+          {"prompt_chars", metrics.prompt_chars},
+          {"response_chars", metrics.response_chars},
+          {"usage", to_json_value(metrics.usage)}};
+}
+
+json to_json_value(const session_summary& summary) {
+  return {{"id", summary.id},
+          {"state", summary.state},
+          {"created_at", summary.created_at},
+          {"last_activity_at", summary.last_activity_at},
+          {"subscribers", summary.subscribers},
+          {"metrics", to_json_value(summary.metrics)}};
+}
+
+json to_json_value(const registry_stats& stats) {
+  return {{"live", stats.live},
+          {"spawned", stats.spawned},
+          {"evicted", stats.evicted},
+          {"engine_failures", stats.engine_failures},
+          {"rejected", stats.rejected}};
+}
+
+template <>
+decoded<session_summary> from_json_value<session_summary>(const json& document) {
+  return decode_document<session_summary>(document, read_session_summary);
+}
+
+template <>
+decoded<registry_stats> from_json_value<registry_stats>(const json& document) {
+  return decode_document<registry_stats>(document, read_registry_stats);
 }
 
 }  // namespace alc

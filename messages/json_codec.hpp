@@ -13,6 +13,7 @@
 #include "messages/resume_payload.hpp"
 #include "messages/session_event.hpp"
 #include "messages/session_spec.hpp"
+#include "messages/session_summary.hpp"
 #include "messages/token_usage.hpp"
 #include "messages/verb_error.hpp"
 
@@ -31,6 +32,9 @@ nlohmann::json to_json_value(const resume_payload& payload);
 nlohmann::json to_json_value(const resume_outcome& outcome);
 nlohmann::json to_json_value(const session_event& event);
 nlohmann::json to_json_value(const verb_error& error);
+nlohmann::json to_json_value(const session_metrics& metrics);
+nlohmann::json to_json_value(const session_summary& summary);
+nlohmann::json to_json_value(const registry_stats& stats);
 
 /// Documents nested deeper than this are rejected by every decoder: copying or
 /// comparing a JSON value recurses, so an unbounded depth could exhaust the stack.
@@ -65,6 +69,10 @@ template <>
 decoded<session_event> from_json_value<session_event>(const nlohmann::json& json);
 template <>
 decoded<verb_error> from_json_value<verb_error>(const nlohmann::json& json);
+template <>
+decoded<session_summary> from_json_value<session_summary>(const nlohmann::json& json);
+template <>
+decoded<registry_stats> from_json_value<registry_stats>(const nlohmann::json& json);
 
 /// Parses `text` as one JSON document; a syntax error becomes a decode_error
 /// carrying nlohmann's position, e.g. `invalid JSON at line 1, column 7: ...`.

@@ -1,0 +1,279 @@
+#include "actors/registry_actor.hpp"
+
+#include <unordered_map>
+#include <utility>
+
+#include <caf/all.hpp>
+
+#include "actors/session_actor.hpp"
+#include "actors/session_id_source.hpp"
+#include "lua_bridge/budget_meter.hpp"
+#include "lua_bridge/chunk_cache.hpp"
+#include "lua_bridge/preemption_clock.hpp"
+#include "messages/timestamp.hpp"
+#include "messages/wire.hpp"
+
+namespace alc {
+namespace {
+
+caf::error no_session(const std::string& id) {
+  return make_verb_error(error_code::not_found, "no session '" + id + "'");
+}
+
+/// A session that died unexpectedly, kept so its id answers as failed.
+struct tombstone {
+  failed_state outcome;
+};
+
+struct session_entry {
+  caf::actor actor;  ///< null once the session died unexpectedly
+  std::optional<tombstone> dead;
+  bool terminal = false;  ///< told by the session (finished_atom)
+};
+
+class registry_actor final : public caf::event_based_actor {
+ public:
+  registry_actor(caf::actor_config& cfg, runtime_options options)
+      : caf::event_based_actor(cfg),
+        options_(std::move(options)),
+        chunks_(std::make_shared<chunk_cache>()),
+        clock_(std::make_shared<preemption_clock>()) {}
+
+  const char* name() const override { return "alc.registry"; }
+
+  caf::behavior make_behavior() override {
+    set_down_handler([this](caf::down_msg& down) { on_session_down(down); });
+    schedule_sweep();
+    return {
+        [this](spawn_atom, session_spec& spec) { return on_spawn(std::move(spec)); },
+        [this](state_atom, const std::string& id) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) return caf::make_message(execution_state{entry->dead->outcome});
+          return delegate(entry->actor, state_atom_v);
+        },
+        [this](resume_atom, const std::string& id,
+               resume_payload& payload) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) {
+            return make_verb_error(error_code::not_paused,
+                                   "session " + id + " is failed, not paused", "failed");
+          }
+          return delegate(entry->actor, resume_atom_v, std::move(payload));
+        },
+        [this](cancel_atom, const std::string& id,
+               cancel_reason& reason) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) return caf::make_message(caf::ok_atom_v);
+          return delegate(entry->actor, cancel_atom_v, std::move(reason));
+        },
+        [this](subscribe_atom, const std::string& id,
+               const caf::actor& subscriber) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) {
+            const auto now = unix_millis_now();
+            send(subscriber, event_atom_v, id,
+                 session_event{snapshot_event{execution_state{entry->dead->outcome}}, now});
+            send(subscriber, event_atom_v, id, session_event{closed_event{}, now});
+            return caf::make_message(caf::ok_atom_v);
+          }
+          return delegate(entry->actor, subscribe_atom_v, subscriber);
+        },
+        [this](unsubscribe_atom, const std::string& id,
+               const caf::actor& subscriber) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) return caf::make_message(caf::ok_atom_v);
+          return delegate(entry->actor, unsubscribe_atom_v, subscriber);
+        },
+        [this](await_atom, const std::string& id) -> caf::result<caf::message> {
+          auto* entry = find(id);
+          if (entry == nullptr) return no_session(id);
+          if (entry->dead) return caf::make_message(terminal_outcome{entry->dead->outcome});
+          return delegate(entry->actor, await_atom_v);
+        },
+        [this](finished_atom, const std::string& id) {
+          if (auto* entry = find(id); entry != nullptr && !entry->terminal) {
+            entry->terminal = true;
+            --live_;
+          }
+        },
+        [this](list_atom) { return on_list(); },
+        [this](stats_atom) {
+          registry_stats stats = stats_;
+          stats.live = static_cast<int64_t>(sessions_.size());
+          return stats;
+        },
+        [this](sweep_atom) {
+          sweep();
+          schedule_sweep();
+        },
+        [this](shutdown_atom) {
+          shut_down();
+          return caf::ok_atom_v;
+        },
+    };
+  }
+
+ private:
+  caf::result<std::string, caf::actor> on_spawn(session_spec spec) {
+    if (auto problem = validate(spec)) return make_verb_error(error_code::invalid_spec, *problem);
+    budget_limits limits;
+    if (auto problem = parse_budget(spec.ctx, limits)) {
+      return make_verb_error(error_code::invalid_spec, *problem);
+    }
+    if (options_.max_sessions != 0 && live_ >= options_.max_sessions) {
+      ++stats_.rejected;
+      return make_verb_error(
+          error_code::capacity,
+          "the runtime already runs " + std::to_string(live_) + " sessions (alc.max-sessions)");
+    }
+    std::string id = new_id();
+    auto session = spawn_session(
+        this, session_setup{id, std::move(spec), options_, chunks_, clock_, address()});
+    monitor(session);
+    ids_by_actor_.emplace(session.address(), id);
+    sessions_.emplace(id, session_entry{session, std::nullopt, false});
+    ++live_;
+    ++stats_.spawned;
+    return {std::move(id), std::move(session)};
+  }
+
+  std::string new_id() {
+    for (;;) {
+      std::string id = ids_.next();
+      if (sessions_.count(id) == 0) return id;  // 2^-128 odds, but never a duplicate
+    }
+  }
+
+  session_entry* find(const std::string& id) {
+    const auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : &it->second;
+  }
+
+  void on_session_down(const caf::down_msg& down) {
+    const auto it = ids_by_actor_.find(down.source);
+    if (it == ids_by_actor_.end()) return;
+    const std::string id = it->second;
+    ids_by_actor_.erase(it);
+    auto* entry = find(id);
+    if (entry == nullptr) return;  // evicted: already gone from the table
+    if (!entry->terminal) --live_;
+    // Alive in the table but gone: it died unexpectedly, never silently lost.
+    ++stats_.engine_failures;
+    entry->actor = nullptr;
+    entry->terminal = true;
+    entry->dead =
+        tombstone{failed_state{"session actor terminated unexpectedly: " + to_string(down.reason),
+                               failure_kind::engine_error, unix_millis_now()}};
+    tombstone_times_[id] = unix_millis_now();
+  }
+
+  void schedule_sweep() { delayed_send(this, options_.sweep_interval, sweep_atom_v); }
+
+  /// Asks every session whether it is idle and unsubscribed past the TTL;
+  /// those that are leave the table first and are then told to go, so no
+  /// verb is ever routed to a session that is already gone.
+  void sweep() {
+    const caf::timespan ttl{options_.ttl};
+    for (const auto& [id, entry] : sessions_) {
+      if (!entry.actor) continue;
+      request(entry.actor, std::chrono::seconds{30}, sweep_atom_v, ttl)
+          .then(
+              [this, id = id](bool evictable) {
+                if (evictable) evict(id);
+              },
+              [](caf::error&) {});  // a session that is gone is handled by its down_msg
+    }
+    const auto now = unix_millis_now();
+    for (auto it = tombstone_times_.begin(); it != tombstone_times_.end();) {
+      if (now - it->second >= options_.ttl.count()) {
+        sessions_.erase(it->first);
+        ++stats_.evicted;
+        it = tombstone_times_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void evict(const std::string& id) {
+    const auto it = sessions_.find(id);
+    if (it == sessions_.end() || !it->second.actor) return;
+    if (!it->second.terminal) --live_;
+    const caf::actor session = it->second.actor;
+    ids_by_actor_.erase(session.address());
+    demonitor(session);
+    sessions_.erase(it);
+    ++stats_.evicted;
+    send(session, evict_atom_v);
+  }
+
+  caf::result<std::vector<session_summary>> on_list() {
+    auto promise = make_response_promise<std::vector<session_summary>>();
+    struct collector {
+      std::vector<session_summary> summaries;
+      std::size_t pending = 0;
+    };
+    auto shared = std::make_shared<collector>();
+    for (const auto& [id, entry] : sessions_) {
+      if (entry.dead) {
+        shared->summaries.push_back(session_summary{
+            id, "failed", entry.dead->outcome.occurred_at, entry.dead->outcome.occurred_at, 0, {}});
+        continue;
+      }
+      ++shared->pending;
+      auto deliver_if_complete = [shared, promise]() mutable {
+        if (--shared->pending == 0) promise.deliver(std::move(shared->summaries));
+      };
+      request(entry.actor, std::chrono::seconds{10}, summary_atom_v)
+          .then(
+              [shared, deliver_if_complete](session_summary& summary) mutable {
+                shared->summaries.push_back(std::move(summary));
+                deliver_if_complete();
+              },
+              [deliver_if_complete](caf::error&) mutable { deliver_if_complete(); });
+    }
+    if (shared->pending == 0) promise.deliver(std::move(shared->summaries));
+    return promise;
+  }
+
+  /// Cancels every live session with `system_shutdown`, lets each finish
+  /// (awaiters and subscribers hear it), and stops.
+  void shut_down() {
+    for (auto& [id, entry] : sessions_) {
+      if (!entry.actor) continue;
+      demonitor(entry.actor);
+      send(entry.actor, cancel_atom_v,
+           cancel_reason{cancel_code::system_shutdown, "the runtime is shutting down",
+                         unix_millis_now()});
+      send(entry.actor, evict_atom_v);
+    }
+    sessions_.clear();
+    ids_by_actor_.clear();
+    tombstone_times_.clear();
+    live_ = 0;
+    quit();
+  }
+
+  runtime_options options_;
+  std::shared_ptr<chunk_cache> chunks_;
+  std::shared_ptr<preemption_clock> clock_;
+  session_id_source ids_;
+  std::unordered_map<std::string, session_entry> sessions_;
+  std::unordered_map<caf::actor_addr, std::string> ids_by_actor_;
+  std::unordered_map<std::string, int64_t> tombstone_times_;
+  std::size_t live_ = 0;  ///< sessions not yet terminal
+  registry_stats stats_;
+};
+
+}  // namespace
+
+caf::actor spawn_registry(caf::actor_system& system, runtime_options options) {
+  return system.spawn<registry_actor>(std::move(options));
+}
+
+}  // namespace alc

@@ -1,0 +1,57 @@
+#include "actors/runtime_options.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/config_option_adder.hpp>
+#include <caf/settings.hpp>
+
+namespace alc {
+namespace {
+
+// custom_options_ is protected; a pointer-to-member formed in a derived
+// class reaches it on any config, including a host application's.
+struct option_access : caf::actor_system_config {
+  static caf::config_option_set& options_of(caf::actor_system_config& cfg) {
+    return cfg.*(&option_access::custom_options_);
+  }
+};
+
+template <class Duration>
+Duration duration_or(const caf::actor_system_config& cfg, caf::string_view name,
+                     Duration fallback) {
+  const auto span = caf::get_or(cfg, name, caf::timespan{fallback});
+  return std::chrono::duration_cast<Duration>(span);
+}
+
+}  // namespace
+
+void declare_runtime_options(caf::actor_system_config& cfg) {
+  caf::config_option_adder{option_access::options_of(cfg), "alc"}
+      .add<caf::timespan>("ttl", "idle time after which an unsubscribed session is evicted")
+      .add<caf::timespan>("sweep-interval", "how often the registry looks for idle sessions")
+      .add<caf::timespan>("slice", "longest a session runs before other work gets the thread")
+      .add<size_t>("memory-limit", "bytes one session's Lua VM may allocate")
+      .add<caf::timespan>("cpu-limit", "total CPU time one script may use (0: unlimited)")
+      .add<size_t>("max-sessions", "live sessions at once (0: unlimited)")
+      .add<std::vector<std::string>>("package-paths", "folders searched by require()")
+      .add<std::string>("state-dir", "folder of the alc.state store");
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+}
+
+runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
+  runtime_options opts;
+  opts.ttl = duration_or(cfg, "alc.ttl", opts.ttl);
+  opts.sweep_interval = duration_or(cfg, "alc.sweep-interval", opts.sweep_interval);
+  opts.slice = duration_or(cfg, "alc.slice", opts.slice);
+  opts.memory_limit = caf::get_or(cfg, "alc.memory-limit", opts.memory_limit);
+  opts.cpu_limit = duration_or(cfg, "alc.cpu-limit", opts.cpu_limit);
+  opts.max_sessions = caf::get_or(cfg, "alc.max-sessions", opts.max_sessions);
+  opts.package_paths = caf::get_or(cfg, "alc.package-paths", opts.package_paths);
+  opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);
+  return opts;
+}
+
+}  // namespace alc

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace caf {
+class actor_system_config;
+}
+
+namespace alc {
+
+/// Settings of one alc runtime, read from `alc.*` config options.
+struct runtime_options {
+  std::chrono::milliseconds ttl = std::chrono::hours{3};                ///< alc.ttl
+  std::chrono::milliseconds sweep_interval = std::chrono::seconds{60};  ///< alc.sweep-interval
+  std::chrono::microseconds slice = std::chrono::milliseconds{10};      ///< alc.slice
+  std::size_t memory_limit = std::size_t{64} << 20;                ///< alc.memory-limit (bytes)
+  std::chrono::milliseconds cpu_limit = std::chrono::seconds{60};  ///< alc.cpu-limit (0: none)
+  std::size_t max_sessions = 0;            ///< alc.max-sessions: live sessions (0: no limit)
+  std::vector<std::string> package_paths;  ///< alc.package-paths
+  std::string state_dir = "alc-state";     ///< alc.state-dir
+};
+
+/// Declares the `alc.*` options on `cfg` (so config files and the command
+/// line can set them) and makes `scheduler.max-threads` default to the core
+/// count: CAF's own default starts 4 workers even on 2 cores.
+void declare_runtime_options(caf::actor_system_config& cfg);
+
+/// Reads the `alc.*` options, with the defaults above for unset ones.
+runtime_options read_runtime_options(const caf::actor_system_config& cfg);
+
+}  // namespace alc

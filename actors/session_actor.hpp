@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/runtime_options.hpp"
+#include "messages/session_spec.hpp"
+
+namespace alc {
+
+class chunk_cache;
+class preemption_clock;
+
+/// Everything a session actor needs from the registry that spawns it.
+struct session_setup {
+  std::string id;
+  session_spec spec;
+  runtime_options options;
+  std::shared_ptr<chunk_cache> chunks;
+  std::shared_ptr<preemption_clock> clock;
+  /// Told once when the session reaches a terminal state. Weak on purpose:
+  /// the registry holds the session strongly, so a strong back-reference
+  /// would keep both alive forever.
+  caf::actor_addr registry;
+};
+
+/// Spawns one session actor. It creates its VM itself (never the registry),
+/// runs the script in slices and answers the session verbs:
+/// state, resume, cancel, subscribe, unsubscribe, await, summary,
+/// plus the registry's sweep and evict.
+caf::actor spawn_session(caf::local_actor* parent, session_setup setup);
+
+}  // namespace alc

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace alc {
+
+/// `ctx.budget` of lua-api.md; an absent limit is unlimited.
+struct budget_limits {
+  std::optional<int64_t> max_llm_calls;
+  std::optional<int64_t> max_elapsed_ms;
+  std::optional<int64_t> max_tokens;
+
+  bool empty() const { return !max_llm_calls && !max_elapsed_ms && !max_tokens; }
+};
+
+/// Reads `ctx.budget` (absent or null: no limits). Returns an error message
+/// when it is not an object of non-negative integers.
+std::optional<std::string> parse_budget(const nlohmann::json& ctx, budget_limits& out);
+
+/// Spending against a budget, shared by a session and its fork children
+/// (which may run on other threads, hence the atomics).
+class budget_meter {
+ public:
+  explicit budget_meter(budget_limits limits, std::chrono::steady_clock::time_point started =
+                                                  std::chrono::steady_clock::now());
+
+  /// Why query number `used + ahead + 1` may not be issued now, if so:
+  /// `budget_exceeded: max_llm_calls (3) reached (3 used)`.
+  std::optional<std::string> refusal(int64_t ahead = 0) const;
+  void record_calls(int64_t calls) { llm_calls_.fetch_add(calls, std::memory_order_relaxed); }
+  void record_tokens(int64_t tokens) { tokens_.fetch_add(tokens, std::memory_order_relaxed); }
+
+  const budget_limits& limits() const { return limits_; }
+  int64_t llm_calls() const { return llm_calls_.load(std::memory_order_relaxed); }
+  int64_t tokens() const { return tokens_.load(std::memory_order_relaxed); }
+  int64_t elapsed_ms() const;
+
+ private:
+  const budget_limits limits_;
+  const std::chrono::steady_clock::time_point started_;
+  std::atomic<int64_t> llm_calls_{0};
+  std::atomic<int64_t> tokens_{0};
+};
+
+}  // namespace alc
