@@ -1,3 +1,5 @@
+#include <caf/all.hpp>
+
 #include "tests/actors/runtime_test_support.hpp"
 
 using namespace alc;
@@ -86,4 +88,28 @@ TEST_CASE("subscribing to a finished session gives its snapshot and closed", "[s
   const auto& state = std::get<snapshot_event>(events[0].body).state;
   REQUIRE(std::holds_alternative<done_state>(state));
   CHECK(std::get<done_state>(state).value == json(7));
+}
+
+TEST_CASE("a subscriber that dies is dropped from the session", "[subscribe]") {
+  test_runtime rt;
+  const auto id = spawn_ok(rt.client(), "return alc.llm('q')");
+  wait_until_paused(rt.client(), id);
+  auto subscribers_now = [&] {
+    auto list = rt.client().list();
+    REQUIRE(list);
+    REQUIRE(list->size() == 1);
+    return list->front().subscribers;
+  };
+  {
+    caf::scoped_actor mortal{rt.system()};
+    mortal
+        ->request(rt.runtime().registry(), caf::infinite, subscribe_atom_v, id, caf::actor{mortal})
+        .receive([](caf::ok_atom) {}, [](caf::error& e) { FAIL(describe(e)); });
+    CHECK(subscribers_now() == 1);
+  }  // the scoped actor terminates here
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (subscribers_now() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  CHECK(subscribers_now() == 0);
 }

@@ -1,0 +1,33 @@
+#include <thread>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/settings.hpp>
+#include <catch2/catch.hpp>
+
+#include "actors/runtime.hpp"
+
+using namespace alc;
+using namespace std::chrono_literals;
+
+TEST_CASE("alc.* options come from the command line with defaults for the rest", "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  REQUIRE_FALSE(cfg.parse({"--alc.ttl=5s", "--alc.sweep-interval=250ms", "--alc.slice=3ms",
+                           "--alc.max-sessions=7", "--alc.memory-limit=1048576",
+                           "--alc.state-dir=/tmp/alc-state"}));
+  const auto opts = read_runtime_options(cfg);
+  CHECK(opts.ttl == 5s);
+  CHECK(opts.sweep_interval == 250ms);
+  CHECK(opts.slice == 3ms);
+  CHECK(opts.max_sessions == 7);
+  CHECK(opts.memory_limit == 1u << 20);
+  CHECK(opts.state_dir == "/tmp/alc-state");
+  CHECK(opts.cpu_limit == 60s);  // default kept
+}
+
+TEST_CASE("the scheduler defaults to one worker per core", "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(caf::get_or(cfg, "scheduler.max-threads", size_t{0}) == cores);
+}
