@@ -7,6 +7,7 @@
 
 #include "actors/session_actor.hpp"
 #include "actors/session_id_source.hpp"
+#include "actors/state_store_actor.hpp"
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/chunk_cache.hpp"
 #include "lua_bridge/preemption_clock.hpp"
@@ -37,7 +38,8 @@ class registry_actor final : public caf::event_based_actor {
       : caf::event_based_actor(cfg),
         options_(std::move(options)),
         chunks_(std::make_shared<chunk_cache>()),
-        clock_(std::make_shared<preemption_clock>()) {}
+        clock_(std::make_shared<preemption_clock>()),
+        store_(spawn_state_store(system(), options_.state_dir)) {}
 
   const char* name() const override { return "alc.registry"; }
 
@@ -133,7 +135,7 @@ class registry_actor final : public caf::event_based_actor {
     }
     std::string id = new_id();
     auto session = spawn_session(
-        this, session_setup{id, std::move(spec), options_, chunks_, clock_, address()});
+        this, session_setup{id, std::move(spec), options_, chunks_, clock_, store_, address()});
     monitor(session);
     ids_by_actor_.emplace(session.address(), id);
     sessions_.emplace(id, session_entry{session, std::nullopt, false});
@@ -256,12 +258,14 @@ class registry_actor final : public caf::event_based_actor {
     ids_by_actor_.clear();
     tombstone_times_.clear();
     live_ = 0;
+    send_exit(store_, caf::exit_reason::user_shutdown);
     quit();
   }
 
   runtime_options options_;
   std::shared_ptr<chunk_cache> chunks_;
   std::shared_ptr<preemption_clock> clock_;
+  caf::actor store_;
   session_id_source ids_;
   std::unordered_map<std::string, session_entry> sessions_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_actor_;

@@ -1,6 +1,8 @@
 #include "actors/runtime_options.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <thread>
 
 #include <caf/actor_system_config.hpp>
@@ -50,6 +52,17 @@ runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
   opts.cpu_limit = duration_or(cfg, "alc.cpu-limit", opts.cpu_limit);
   opts.max_sessions = caf::get_or(cfg, "alc.max-sessions", opts.max_sessions);
   opts.package_paths = caf::get_or(cfg, "alc.package-paths", opts.package_paths);
+  // ALC_PACKAGES_PATH (colon-separated) adds to the configured paths.
+  if (const char* env = std::getenv("ALC_PACKAGES_PATH")) {
+    std::string_view rest(env);
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      const auto part = rest.substr(0, colon);
+      if (!part.empty()) opts.package_paths.emplace_back(part);
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
   opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);
   return opts;
 }

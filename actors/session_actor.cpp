@@ -8,6 +8,7 @@
 #include "actors/pending_answers.hpp"
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/script_vm.hpp"
+#include "messages/json_codec.hpp"
 #include "messages/timestamp.hpp"
 #include "messages/token_estimate.hpp"
 #include "messages/wire.hpp"
@@ -25,6 +26,15 @@ nlohmann::json advice_ctx(const session_spec& spec, const advice_spec& advice) {
   if (advice.task) ctx["task"] = *advice.task;
   if (!advice.opts.is_null()) ctx["opts"] = advice.opts;
   return ctx;
+}
+
+/// `ctx._ns` names the session's state namespace; `default` otherwise.
+std::string state_namespace_of(const nlohmann::json& ctx) {
+  if (ctx.is_object()) {
+    const auto it = ctx.find("_ns");
+    if (it != ctx.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "default";
 }
 
 live_state as_live(const execution_state& state) {
@@ -95,6 +105,14 @@ class session_actor final : public caf::event_based_actor {
     opts.log = [this](log_level level, std::string_view text) {
       if (!subscribers_.empty()) emit(log_event{level, std::string(text)});
     };
+    opts.progress = [this](int64_t step, int64_t total, std::optional<std::string_view> message) {
+      if (subscribers_.empty()) return;
+      std::optional<std::string> text;
+      if (message) text.emplace(*message);
+      emit(progress_event{step, total, std::move(text)});
+    };
+    opts.state_namespace = state_namespace_of(setup_.spec.ctx);
+    opts.package_paths = setup_.options.package_paths;
 
     vm_error error;
     if (const auto* advice = std::get_if<advice_spec>(&setup_.spec.kind)) {
@@ -114,6 +132,7 @@ class session_actor final : public caf::event_based_actor {
   /// Runs the script until it pauses, ends, or uses up its slice.
   void run_slice() {
     if (!vm_ || !std::holds_alternative<running_state>(state_)) return;  // stale continue
+    if (awaiting_service_) return;  // resumes when the reply arrives
     for (;;) {
       step_result result = vm_->step(setup_.options.slice);
       if (std::holds_alternative<step_preempted>(result)) {
@@ -128,6 +147,10 @@ class session_actor final : public caf::event_based_actor {
           return;
         }
         const auto& service = std::get<service_call>(*call->request);
+        if (service.operation.rfind("state.", 0) == 0 && setup_.state_store) {
+          call_state_store(service);
+          return;
+        }
         vm_->answer_error("'" + service.operation + "' is not available in this runtime");
         continue;
       }
@@ -141,6 +164,38 @@ class session_actor final : public caf::event_based_actor {
       finish(failed_state{std::move(failed.message), failed.kind, unix_millis_now()});
       return;
     }
+  }
+
+  /// The script stays running while the store works; other messages and
+  /// sessions proceed, and the reply resumes the script.
+  void call_state_store(const service_call& call) {
+    awaiting_service_ = true;
+    request(setup_.state_store, caf::infinite, store_atom_v, call.operation,
+            to_json_text(call.argument))
+        .then(
+            [this](const std::string& result) {
+              if (!take_service_reply()) return;
+              auto value = parse_json_text(result);
+              if (value) {
+                vm_->answer_value(std::move(value).value());
+              } else {
+                vm_->answer_error("state: unreadable answer: " + value.error().message);
+              }
+              run_slice();
+            },
+            [this](caf::error& error) {
+              if (!take_service_reply()) return;
+              vm_->answer_error(error.context().match_element<std::string>(0)
+                                    ? error.context().get_as<std::string>(0)
+                                    : describe(error));
+              run_slice();
+            });
+  }
+
+  /// False when the session ended (cancelled) while the store worked.
+  bool take_service_reply() {
+    awaiting_service_ = false;
+    return vm_ != nullptr && std::holds_alternative<running_state>(state_);
   }
 
   void pause(const llm_call& call) {
@@ -300,6 +355,7 @@ class session_actor final : public caf::event_based_actor {
   session_metrics metrics_;
   int64_t created_at_ = 0;
   int64_t last_activity_ = 0;
+  bool awaiting_service_ = false;
 };
 
 }  // namespace

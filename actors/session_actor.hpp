@@ -22,6 +22,8 @@ struct session_setup {
   runtime_options options;
   std::shared_ptr<chunk_cache> chunks;
   std::shared_ptr<preemption_clock> clock;
+  /// The runtime's state store (alc.state.*).
+  caf::actor state_store;
   /// Told once when the session reaches a terminal state. Weak on purpose:
   /// the registry holds the session strongly, so a strong back-reference
   /// would keep both alive forever.

@@ -8,11 +8,13 @@
 
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/lua_json.hpp"
+#include "lua_bridge/text_library.hpp"
 #include "lua_bridge/vm_core.hpp"
 
 namespace alc {
 
 const char runtime_yield_marker = 0;
+extern const std::string_view prelude_source;
 
 namespace {
 
@@ -171,6 +173,8 @@ bool stage_bare_prompt(lua_State* L, vm_core& core) noexcept {
   }
 }
 
+}  // namespace
+
 int raise_host_error(lua_State* L, vm_core& core) {
   luaL_where(L, 1);
   lua_pushlstring(L, core.error_reply.data(), core.error_reply.size());
@@ -178,6 +182,8 @@ int raise_host_error(lua_State* L, vm_core& core) {
   lua_concat(L, 2);
   return lua_error(L);
 }
+
+namespace {
 
 int llm_resumed(lua_State* L, int /*status*/, lua_KContext batch) {
   vm_core& core = core_of(L);
@@ -199,6 +205,8 @@ int llm_resumed(lua_State* L, int /*status*/, lua_KContext batch) {
   return 1;
 }
 
+}  // namespace
+
 void require_yieldable(lua_State* L, const char* who) {
   if (!lua_isyieldable(L)) {
     luaL_error(L,
@@ -207,6 +215,8 @@ void require_yieldable(lua_State* L, const char* who) {
                who);
   }
 }
+
+namespace {
 
 // Stages the queries and yields to the host; the script resumes in
 // llm_resumed with one string, or a list of strings when `as_list`.
@@ -233,8 +243,6 @@ bool budget_allows(vm_core& core, int64_t count) noexcept {
     return false;
   }
 }
-
-int raise_scratch_error(lua_State* L, vm_core& core);
 
 // alc.llm(prompt, opts?) -> string
 int alc_llm(lua_State* L) {
@@ -303,12 +311,16 @@ bool encode_to_scratch(lua_State* L, vm_core& core, int index) noexcept {
   }
 }
 
+}  // namespace
+
 int raise_scratch_error(lua_State* L, vm_core& core) {
   luaL_where(L, 1);
   lua_pushlstring(L, core.scratch_error.data(), core.scratch_error.size());
   lua_concat(L, 2);
   return lua_error(L);
 }
+
+namespace {
 
 int alc_json_encode(lua_State* L) {
   luaL_checkany(L, 1);
@@ -414,6 +426,39 @@ void open_log_table(lua_State* L) {
   lua_setmetatable(L, -2);
 }
 
+// ---- the prelude, loaded on first use ----------------------------------------
+
+// Its address is the registry key of the `alc` table the prelude extends.
+const char alc_table_key = 0;
+
+// Runs the prelude once per VM (scripts that never touch it never pay), then
+// lets the table answer for itself; upvalue 1 is the table being indexed.
+int load_prelude_and_index(lua_State* L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &alc_table_key);
+  const int alc = lua_gettop(L);
+  // Unhook first: the prelude itself reads missing names.
+  lua_pushnil(L);
+  lua_setmetatable(L, alc);
+  if (lua_getfield(L, alc, "state") == LUA_TTABLE) {
+    lua_pushnil(L);
+    lua_setmetatable(L, -2);
+  }
+  lua_pop(L, 1);
+  load_cached_chunk(L, "alc.prelude", prelude_source);
+  lua_pushvalue(L, alc);
+  lua_call(L, 1, 0);
+  lua_settop(L, 2);
+  lua_rawget(L, 1);
+  return 1;
+}
+
+void install_lazy_prelude(lua_State* L, int table) {
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, load_prelude_and_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, table);
+}
+
 }  // namespace
 
 void open_alc_library(lua_State* L) {
@@ -427,6 +472,15 @@ void open_alc_library(lua_State* L) {
   luaL_newlib(L, functions);
   open_log_table(L);
   lua_setfield(L, -2, "log");
+  open_host_library(L);
+  open_text_library(L);
+  const int alc = lua_gettop(L);
+  lua_pushvalue(L, alc);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &alc_table_key);
+  install_lazy_prelude(L, alc);
+  lua_getfield(L, alc, "state");
+  install_lazy_prelude(L, lua_gettop(L));
+  lua_pop(L, 1);
   lua_setglobal(L, "alc");
   lua_register(L, "print", captured_print);
 }

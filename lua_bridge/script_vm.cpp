@@ -72,6 +72,7 @@ int setup_vm(lua_State* L) {
   open_sandbox(L);
   lua_json::install_array_marker(L);
   open_alc_library(L);
+  open_package_loader(L);
   install_coroutine_bridge(L);
 
   if (args.ctx->is_null()) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ struct vm_core;
 
 /// Receives the script's `alc.log` and `print` output.
 using log_sink = std::function<void(log_level, std::string_view)>;
+/// Receives `alc.progress(step, total, message?)`.
+using progress_sink =
+    std::function<void(int64_t step, int64_t total, std::optional<std::string_view> message)>;
 
 struct vm_options {
   std::size_t memory_limit = std::size_t{64} << 20;
@@ -32,6 +36,11 @@ struct vm_options {
   /// metamethod, a `table.sort` comparator) before it fails with `cpu_limit`.
   std::chrono::milliseconds non_yieldable_grace{2'000};
   log_sink log;
+  progress_sink progress;
+  /// `alc.state` namespace (ctx._ns, or `fork-<i>` for fork children).
+  std::string state_namespace = "default";
+  /// Folders `require` searches: `<root>/name/init.lua`, `<root>/name/sub.lua`.
+  std::vector<std::string> package_paths;
   /// Shared by all VMs of a runtime; a VM without one compiles every time.
   std::shared_ptr<chunk_cache> chunks;
   /// Shared by all VMs of a runtime; a VM without one is never preempted.

@@ -47,6 +47,7 @@ struct vm_core {
   // Scratch space for C functions (outlives any longjmp through them).
   std::string scratch_text;
   std::string scratch_error;
+  std::string scratch_name;
   nlohmann::json scratch_json;
 
   // Execution accounting.
@@ -75,9 +76,22 @@ void preemption_hook(lua_State* L, lua_Debug* ar);
 /// Its address marks yields that belong to the runtime, not to the script.
 extern const char runtime_yield_marker;
 
+// Raising errors from C functions (they never return).
+/// Raises core.scratch_error, prefixed with the calling line.
+int raise_scratch_error(lua_State* L, vm_core& core);
+/// Raises the host's error answer, prefixed with the calling line.
+int raise_host_error(lua_State* L, vm_core& core);
+/// Raises a clear error when the caller runs where Lua cannot yield.
+void require_yieldable(lua_State* L, const char* who);
+
 // Setup steps, each run inside the protected setup call.
 void open_sandbox(lua_State* L);
 void open_alc_library(lua_State* L);
+/// Adds state, progress, stats, time and budget_remaining to the `alc`
+/// table on top of the stack.
+void open_host_library(lua_State* L);
+/// Installs `require` for the VM's package paths.
+void open_package_loader(lua_State* L);
 void install_coroutine_bridge(lua_State* L);
 
 /// Loads `source` as a function (compiling once per cache), leaving it on

@@ -1,0 +1,180 @@
+#include "actors/state_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace alc {
+namespace {
+
+const char* invalid_name_reason(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  if (name.find('/') != std::string_view::npos) return "contains '/'";
+  if (name.find('\\') != std::string_view::npos) return "contains '\\'";
+  if (name.find("..") != std::string_view::npos) return "contains '..'";
+  return nullptr;
+}
+
+std::string errno_text(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+/// Writes all of `data` to `fd`, retrying short writes.
+bool write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool fsync_path(const std::filesystem::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+state_files::state_files(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+std::variant<nlohmann::json*, std::string> state_files::document(const std::string& ns) {
+  if (auto it = documents_.find(ns); it != documents_.end()) return &it->second;
+  const auto path = dir_ / (ns + ".json");
+  nlohmann::json doc = nlohmann::json::object();
+  std::ifstream file(path, std::ios::binary);
+  if (file) {
+    std::ostringstream text;
+    text << file.rdbuf();
+    doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) {
+      return "state namespace '" + ns + "' is unreadable: " + path.string() +
+             " does not hold a JSON object";
+    }
+  }
+  return &documents_.emplace(ns, std::move(doc)).first->second;
+}
+
+std::string state_files::persist(const std::string& ns, const nlohmann::json& doc) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return "cannot create the state directory " + dir_.string() + ": " + ec.message();
+  const auto target = dir_ / (ns + ".json");
+  const auto temp = dir_ / ("." + ns + ".json.tmp-" + std::to_string(::getpid()) + "-" +
+                            std::to_string(++temp_counter_));
+  const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_text("cannot create", temp);
+  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+  const std::string write_error = written ? "" : errno_text("cannot write", temp);
+  ::close(fd);
+  if (!written) {
+    ::unlink(temp.c_str());
+    return write_error;
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    const std::string error = errno_text("cannot replace", target);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  // The rename is durable only once the directory entry is.
+  if (!fsync_path(dir_, O_RDONLY | O_DIRECTORY)) return errno_text("cannot sync", dir_);
+  return {};
+}
+
+state_files::outcome state_files::execute(std::string_view operation,
+                                          const nlohmann::json& argument) {
+  try {
+    if (!argument.is_object()) return std::string("state: the argument must be an object");
+    const auto ns_it = argument.find("ns");
+    if (ns_it == argument.end() || !ns_it->is_string()) {
+      return std::string("state: the namespace must be a string");
+    }
+    const std::string ns = ns_it->get<std::string>();
+    if (const char* reason = invalid_name_reason(ns)) {
+      return "state: namespace '" + ns + "' " + reason;
+    }
+    auto loaded = document(ns);
+    if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+    nlohmann::json& doc = *std::get<nlohmann::json*>(loaded);
+
+    if (operation == "state.keys") {
+      nlohmann::json keys = nlohmann::json::array();
+      for (const auto& item : doc.items()) keys.push_back(item.key());
+      return keys;
+    }
+    const auto key_it = argument.find("key");
+    if (key_it == argument.end() || !key_it->is_string()) {
+      return std::string("state: the key must be a string");
+    }
+    const std::string key = key_it->get<std::string>();
+    if (const char* reason = invalid_name_reason(key)) return "state: key '" + key + "' " + reason;
+    const auto found = doc.find(key);
+    const bool present = found != doc.end();
+    const nlohmann::json value = argument.value("value", nlohmann::json());
+
+    // Every write goes to a copy first: the cache changes only once the file has.
+    auto write = [&](nlohmann::json next, nlohmann::json answer) -> outcome {
+      if (auto error = persist(ns, next); !error.empty()) return error;
+      doc = std::move(next);
+      return answer;
+    };
+    if (operation == "state.get") return present ? *found : nlohmann::json();
+    if (operation == "state.has") return present;
+    if (operation == "state.set") {
+      nlohmann::json next = doc;
+      if (value.is_null()) {
+        next.erase(key);
+      } else {
+        next[key] = value;
+      }
+      return write(std::move(next), nullptr);
+    }
+    if (operation == "state.set_nx") {
+      if (present) return false;
+      nlohmann::json next = doc;
+      next[key] = value;
+      return write(std::move(next), true);
+    }
+    if (operation == "state.delete") {
+      if (!present) return false;
+      nlohmann::json next = doc;
+      next.erase(key);
+      return write(std::move(next), true);
+    }
+    if (operation == "state.incr") {
+      const nlohmann::json current =
+          present ? *found : argument.value("default", nlohmann::json(0));
+      const nlohmann::json delta = argument.value("delta", nlohmann::json(1));
+      if (!current.is_number() || !delta.is_number()) {
+        return "state.incr: key '" + key + "' holds a non-number";
+      }
+      nlohmann::json sum;
+      if (current.is_number_integer() && delta.is_number_integer()) {
+        sum = current.get<int64_t>() + delta.get<int64_t>();
+      } else {
+        sum = current.get<double>() + delta.get<double>();
+      }
+      nlohmann::json next = doc;
+      next[key] = sum;
+      return write(std::move(next), sum);
+    }
+    return "state: unknown operation '" + std::string(operation) + "'";
+  } catch (const std::exception& e) {
+    return std::string("state: ") + e.what();
+  }
+}
+
+}  // namespace alc
