@@ -79,6 +79,22 @@ caf::expected<client::spawned> client::spawn(session_spec spec) const {
   return result;
 }
 
+caf::expected<std::pair<client::spawned, subscription>> client::spawn_subscribed(
+    session_spec spec, event_callback callback) const {
+  auto listener = system_->spawn(event_listener, std::move(callback));
+  caf::scoped_actor self{*system_};
+  caf::expected<std::pair<spawned, subscription>> result{caf::sec::request_timeout};
+  self->request(registry_, timeout_, spawn_atom_v, std::move(spec), listener)
+      .receive(
+          [&](std::string& id, caf::actor& session) {
+            subscription sub{*system_, registry_, id, listener};
+            result = std::make_pair(spawned{std::move(id), std::move(session)}, std::move(sub));
+          },
+          [&](caf::error& error) { result = std::move(error); });
+  if (!result) caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  return result;
+}
+
 caf::expected<execution_state> client::state(const std::string& id) const {
   return ask<execution_state>(*system_, registry_, timeout_, state_atom_v, id);
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -60,6 +61,10 @@ class client {
          std::chrono::milliseconds timeout = std::chrono::seconds{30});
 
   caf::expected<spawned> spawn(session_spec spec) const;
+  /// Spawns with `callback` subscribed before the script starts: every
+  /// event from the first one on, including a fast script's end.
+  caf::expected<std::pair<spawned, subscription>> spawn_subscribed(session_spec spec,
+                                                                   event_callback callback) const;
   caf::expected<execution_state> state(const std::string& id) const;
   caf::expected<resume_outcome> resume(const std::string& id, resume_payload payload) const;
   caf::error cancel(const std::string& id, cancel_reason reason) const;

@@ -78,4 +78,12 @@ std::vector<std::string> pending_answers::take_responses() {
   return out;
 }
 
+std::vector<query_response> pending_answers::take_answers() {
+  std::vector<query_response> out;
+  out.reserve(answers_.size());
+  for (auto& answer : answers_) out.push_back(std::move(*answer));
+  clear();
+  return out;
+}
+
 }  // namespace alc

@@ -33,6 +33,8 @@ class pending_answers {
   const query_response& answer(std::size_t index) const { return *answers_.at(index); }
   /// The responses in query order; only when complete().
   std::vector<std::string> take_responses();
+  /// The whole answers (with usage) in query order; only when complete().
+  std::vector<query_response> take_answers();
 
  private:
   std::optional<std::size_t> index_of(const std::string& query_id) const;

@@ -47,7 +47,10 @@ class registry_actor final : public caf::event_based_actor {
     set_down_handler([this](caf::down_msg& down) { on_session_down(down); });
     schedule_sweep();
     return {
-        [this](spawn_atom, session_spec& spec) { return on_spawn(std::move(spec)); },
+        [this](spawn_atom, session_spec& spec) { return on_spawn(std::move(spec), {}); },
+        [this](spawn_atom, session_spec& spec, const caf::actor& subscriber) {
+          return on_spawn(std::move(spec), subscriber);
+        },
         [this](state_atom, const std::string& id) -> caf::result<caf::message> {
           auto* entry = find(id);
           if (entry == nullptr) return no_session(id);
@@ -113,6 +116,7 @@ class registry_actor final : public caf::event_based_actor {
           sweep();
           schedule_sweep();
         },
+        [](caf::ok_atom) {},  // sessions acknowledging a cancel we sent
         [this](shutdown_atom) {
           shut_down();
           return caf::ok_atom_v;
@@ -121,7 +125,7 @@ class registry_actor final : public caf::event_based_actor {
   }
 
  private:
-  caf::result<std::string, caf::actor> on_spawn(session_spec spec) {
+  caf::result<std::string, caf::actor> on_spawn(session_spec spec, caf::actor subscriber) {
     if (auto problem = validate(spec)) return make_verb_error(error_code::invalid_spec, *problem);
     budget_limits limits;
     if (auto problem = parse_budget(spec.ctx, limits)) {
@@ -134,8 +138,16 @@ class registry_actor final : public caf::event_based_actor {
           "the runtime already runs " + std::to_string(live_) + " sessions (alc.max-sessions)");
     }
     std::string id = new_id();
-    auto session = spawn_session(
-        this, session_setup{id, std::move(spec), options_, chunks_, clock_, store_, address()});
+    session_setup setup;
+    setup.id = id;
+    setup.spec = std::move(spec);
+    setup.options = options_;
+    setup.chunks = chunks_;
+    setup.clock = clock_;
+    setup.state_store = store_;
+    setup.registry = address();
+    setup.first_subscriber = std::move(subscriber);
+    auto session = spawn_session(this, std::move(setup));
     monitor(session);
     ids_by_actor_.emplace(session.address(), id);
     sessions_.emplace(id, session_entry{session, std::nullopt, false});

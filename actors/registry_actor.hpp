@@ -9,6 +9,8 @@ namespace alc {
 
 /// Spawns the registry: the table of sessions of one runtime. It answers
 ///   (spawn_atom, session_spec)            -> (std::string id, caf::actor session)
+///   (spawn_atom, session_spec, caf::actor) -> the same, with that actor subscribed
+///                                            before the script starts
 ///   (list_atom)                           -> std::vector<session_summary>
 ///   (stats_atom)                          -> registry_stats
 ///   (shutdown_atom)                       -> ok_atom (cancels every live session)

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/fork_group.hpp"
 #include "actors/pending_answers.hpp"
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/script_vm.hpp"
@@ -54,7 +55,7 @@ class session_actor final : public caf::event_based_actor {
   const char* name() const override { return "alc.session"; }
 
   caf::behavior make_behavior() override {
-    set_down_handler([this](caf::down_msg& down) { drop_subscriber(down.source); });
+    set_down_handler([this](caf::down_msg& down) { on_down(down); });
     start();
     return {
         [this](continue_atom) { run_slice(); },
@@ -82,9 +83,16 @@ class session_actor final : public caf::event_based_actor {
         [this](summary_atom) { return summary(); },
         [this](sweep_atom, caf::timespan ttl) { return on_sweep(ttl); },
         [this](evict_atom) {
+          drop_children(cancel_reason{cancel_code::parent_dropped, "the parent session ended", 0});
           vm_.reset();
           quit();
         },
+        [this](fork_atom, uint64_t child, const execution_state& state) {
+          on_child_report(static_cast<std::size_t>(child), state);
+        },
+        // Replies of fork children to what we sent them.
+        [](const resume_outcome&) {},
+        [](caf::ok_atom) {},
     };
   }
 
@@ -92,9 +100,15 @@ class session_actor final : public caf::event_based_actor {
   // ---- execution ----------------------------------------------------------
 
   void start() {
-    budget_limits limits;
-    parse_budget(setup_.spec.ctx, limits);  // validated by the registry
-    if (!limits.empty()) budget_ = std::make_shared<budget_meter>(limits);
+    if (setup_.shared_budget) {
+      budget_ = setup_.shared_budget;
+    } else {
+      budget_limits limits;
+      parse_budget(setup_.spec.ctx, limits);  // validated by the registry
+      if (!limits.empty()) budget_ = std::make_shared<budget_meter>(limits);
+    }
+    if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) monitor(parent);
+    if (setup_.first_subscriber) on_subscribe(setup_.first_subscriber);
 
     vm_options opts;
     opts.memory_limit = setup_.options.memory_limit;
@@ -151,6 +165,10 @@ class session_actor final : public caf::event_based_actor {
           call_state_store(service);
           return;
         }
+        if (service.operation == "fork") {
+          start_fork(service.argument);
+          return;
+        }
         vm_->answer_error("'" + service.operation + "' is not available in this runtime");
         continue;
       }
@@ -198,6 +216,120 @@ class session_actor final : public caf::event_based_actor {
     return vm_ != nullptr && std::holds_alternative<running_state>(state_);
   }
 
+  // ---- alc.fork --------------------------------------------------------------
+
+  /// Spawns one child session per strategy; the script waits (running)
+  /// until every child has ended, while their queries go out through us.
+  void start_fork(const nlohmann::json& argument) {
+    std::vector<std::string> strategies;
+    for (const auto& name : argument.at("strategies"))
+      strategies.push_back(name.get<std::string>());
+    const bool abort = argument.value("on_error", std::string("skip")) == "abort";
+    const nlohmann::json ctx = argument.value("ctx", nlohmann::json::object());
+    awaiting_service_ = true;
+    fork_.emplace(strategies, abort);
+    for (std::size_t i = 0; i < strategies.size(); ++i) {
+      session_spec spec;
+      spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};
+      spec.ctx = ctx.is_object() ? ctx : nlohmann::json::object();
+      spec.ctx["_ns"] = "fork-" + std::to_string(i + 1);
+      session_setup child;
+      child.id = setup_.id + ".fork-" + std::to_string(i + 1);
+      child.spec = std::move(spec);
+      child.options = setup_.options;
+      child.chunks = setup_.chunks;
+      child.clock = setup_.clock;
+      child.state_store = setup_.state_store;
+      child.parent = address();
+      child.child_index = i;
+      child.shared_budget = budget_;
+      auto actor = spawn_session(this, std::move(child));
+      monitor(actor);
+      children_.push_back(std::move(actor));
+    }
+  }
+
+  void on_child_report(std::size_t child, const execution_state& state) {
+    if (!fork_ || !vm_ || child >= fork_->size()) return;  // the fork is over: stale
+    fork_->report(child, state);
+    if (fork_->abort_on_error()) {
+      if (const auto failed = fork_->first_failure()) {
+        const std::string message = "alc.fork: strategy '" + fork_->strategy(*failed) +
+                                    "' failed: " + fork_->failure_message(*failed);
+        end_fork(cancel_reason{cancel_code::internal,
+                               "another strategy of the fork failed (on_error = abort)", 0});
+        vm_->answer_error(message);
+        run_slice();
+        return;
+      }
+    }
+    if (fork_->all_finished()) {
+      auto results = fork_->results();
+      end_fork(cancel_reason{cancel_code::internal, "the fork is over", 0});
+      vm_->answer_value(std::move(results));
+      run_slice();
+      return;
+    }
+    pause_for_children();
+  }
+
+  /// Publishes the waiting children's queries as one pause of ours.
+  void pause_for_children() {
+    if (!fork_ || !std::holds_alternative<running_state>(state_) || !fork_->ready_to_pause()) {
+      return;
+    }
+    const pause_info merged =
+        fork_->merged_pause([this] { return "q-" + std::to_string(vm_->reserve_query_ids(1)); });
+    pause(llm_call{merged.kind, merged.prompts});
+  }
+
+  /// Sends each child its answers; they report again when they pause or end.
+  void route_to_children(std::vector<query_response> answers) {
+    for (auto& [child, payload] : fork_->route(answers)) {
+      send(children_.at(child), resume_atom_v, std::move(payload));
+    }
+  }
+
+  void end_fork(const cancel_reason& reason) {
+    drop_children(reason);
+    fork_.reset();
+    awaiting_service_ = false;
+  }
+
+  /// Cancels (if still live) and removes every fork child.
+  void drop_children(const cancel_reason& reason) {
+    for (const auto& child : children_) {
+      demonitor(child);
+      send(child, cancel_atom_v, reason);
+      send(child, evict_atom_v);
+    }
+    children_.clear();
+  }
+
+  void on_down(const caf::down_msg& down) {
+    if (down.source == setup_.parent) {
+      cancel(cancel_reason{cancel_code::parent_dropped, "the parent session is gone", 0});
+      quit();
+      return;
+    }
+    for (std::size_t i = 0; i < children_.size(); ++i) {
+      if (children_[i].address() == down.source) {
+        on_child_report(
+            i, failed_state{"fork child terminated unexpectedly: " + to_string(down.reason),
+                            failure_kind::engine_error, unix_millis_now()});
+        return;
+      }
+    }
+    drop_subscriber(down.source);
+  }
+
+  /// A fork child tells its parent each time it pauses or ends.
+  void report_to_parent() {
+    if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) {
+      send(parent, fork_atom_v, static_cast<uint64_t>(setup_.child_index), state_);
+    }
+  }
+
   void pause(const llm_call& call) {
     paused_state paused;
     paused.info.kind = call.kind;
@@ -214,6 +346,7 @@ class session_actor final : public caf::event_based_actor {
       emit(pause_requested_event{paused.info});
       for (const auto& query : paused.info.prompts) emit(llm_call_begin_event{query.query_id});
     }
+    report_to_parent();
   }
 
   caf::result<resume_outcome> on_resume(const resume_payload& payload) {
@@ -241,6 +374,13 @@ class session_actor final : public caf::event_based_actor {
     if (accepted.remaining > 0) return resume_accepted{accepted.remaining};
 
     metrics_.rounds += 1;
+    if (fork_) {
+      // The answers belong to our fork children; our script keeps waiting.
+      route_to_children(pending_.take_answers());
+      transition_to(running_state{});
+      pause_for_children();
+      return resume_continued{};
+    }
     vm_->answer_llm(pending_.take_responses());
     transition_to(running_state{});
     run_slice();
@@ -259,7 +399,8 @@ class session_actor final : public caf::event_based_actor {
     }
     metrics_.usage += usage;
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
-    if (budget_) budget_->record_tokens(usage.prompt_tokens + usage.completion_tokens);
+    // A fork child records its own usage against the shared budget.
+    if (budget_ && !fork_) budget_->record_tokens(usage.prompt_tokens + usage.completion_tokens);
     if (!subscribers_.empty()) emit(llm_call_end_event{query.query_id, usage});
   }
 
@@ -267,6 +408,9 @@ class session_actor final : public caf::event_based_actor {
     if (is_terminal(state_)) return;  // idempotent: terminal sessions stay as they are
     if (reason.requested_at == 0) reason.requested_at = unix_millis_now();
     pending_.clear();
+    drop_children(cancel_reason{cancel_code::parent_dropped,
+                                "the parent session was cancelled: " + reason.detail, 0});
+    fork_.reset();
     finish(cancelled_state{std::move(reason), unix_millis_now(), as_live(state_)});
   }
 
@@ -279,6 +423,7 @@ class session_actor final : public caf::event_based_actor {
     if (auto registry = caf::actor_cast<caf::actor>(setup_.registry)) {
       send(registry, finished_atom_v, setup_.id);
     }
+    report_to_parent();
   }
 
   // ---- verbs ----------------------------------------------------------------
@@ -356,6 +501,8 @@ class session_actor final : public caf::event_based_actor {
   int64_t created_at_ = 0;
   int64_t last_activity_ = 0;
   bool awaiting_service_ = false;
+  std::optional<fork_group> fork_;    ///< the `alc.fork` in progress
+  std::vector<caf::actor> children_;  ///< its child sessions, in strategy order
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 namespace alc {
 
+class budget_meter;
 class chunk_cache;
 class preemption_clock;
 
@@ -24,16 +25,24 @@ struct session_setup {
   std::shared_ptr<preemption_clock> clock;
   /// The runtime's state store (alc.state.*).
   caf::actor state_store;
+  /// Subscribed before the script starts, so it misses no event.
+  caf::actor first_subscriber;
   /// Told once when the session reaches a terminal state. Weak on purpose:
   /// the registry holds the session strongly, so a strong back-reference
   /// would keep both alive forever.
   caf::actor_addr registry;
+  /// Set for a child of `alc.fork`: the parent session (weak, like the
+  /// registry) it reports its pauses and its end to, and its index there.
+  caf::actor_addr parent;
+  std::size_t child_index = 0;
+  /// A fork child spends its parent's budget.
+  std::shared_ptr<budget_meter> shared_budget;
 };
 
 /// Spawns one session actor. It creates its VM itself (never the registry),
 /// runs the script in slices and answers the session verbs:
 /// state, resume, cancel, subscribe, unsubscribe, await, summary,
-/// plus the registry's sweep and evict.
+/// plus the registry's sweep and evict, and `alc.fork` children's reports.
 caf::actor spawn_session(caf::local_actor* parent, session_setup setup);
 
 }  // namespace alc

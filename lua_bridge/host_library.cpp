@@ -183,6 +183,64 @@ int state_incr(lua_State* L) {
   return yield_state_call(L, "alc.state.incr", "state.incr", arg, answer_shape::value);
 }
 
+// ---- alc.fork ------------------------------------------------------------------
+
+bool valid_strategy_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (const char ch : name) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// alc.fork(strategies, ctx, opts?) -> { {strategy, ok, result | error} ... }
+// Each strategy runs as a child session (require(name).run(ctx copy)); the
+// session asks the host for the children's queries and answers the call
+// when every child has ended.
+int fork(lua_State* L) {
+  require_yieldable(L, "alc.fork");
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const lua_Integer count = luaL_len(L, 1);
+  if (count == 0) return luaL_error(L, "alc.fork: empty strategies");
+  for (lua_Integer i = 1; i <= count; ++i) {
+    std::size_t len = 0;
+    lua_geti(L, 1, i);
+    const char* name = lua_tolstring(L, -1, &len);
+    if (lua_type(L, -1) != LUA_TSTRING || !valid_strategy_name({name, len})) {
+      return luaL_error(L, "alc.fork: strategy %d must be a package name of [A-Za-z0-9_]",
+                        static_cast<int>(i));
+    }
+    lua_pop(L, 1);
+  }
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  const char* on_error = "skip";
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_getfield(L, 3, "on_error") != LUA_TNIL) {
+      on_error = lua_tostring(L, -1);
+      if (lua_type(L, -1) != LUA_TSTRING ||
+          (std::string_view(on_error) != "skip" && std::string_view(on_error) != "abort")) {
+        return luaL_error(L, "alc.fork: on_error must be \"skip\" or \"abort\"");
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 3);
+  lua_createtable(L, 0, 3);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "strategies");
+  if (lua_isnil(L, 2)) lua_newtable(L); else lua_pushvalue(L, 2);
+  lua_setfield(L, -2, "ctx");
+  lua_pushstring(L, on_error);
+  lua_setfield(L, -2, "on_error");
+  vm_core& core = core_of(L);
+  if (!stage_service_call(L, core, "fork", lua_gettop(L))) return raise_scratch_error(L, core);
+  lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
+  return lua_yieldk(L, 1, static_cast<lua_KContext>(answer_shape::value), service_resumed);
+}
+
 // ---- progress, stats, time, budget --------------------------------------------
 
 void deliver_progress(vm_core& core, lua_Integer step, lua_Integer total, const char* message,
@@ -283,6 +341,8 @@ void open_host_library(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &stats_table_key);
   lua_pushcfunction(L, progress);
   lua_setfield(L, -2, "progress");
+  lua_pushcfunction(L, fork);
+  lua_setfield(L, -2, "fork");
   lua_pushcfunction(L, time_now);
   lua_setfield(L, -2, "time");
   lua_pushcfunction(L, budget_remaining);

@@ -365,6 +365,12 @@ void script_vm::answer_error(std::string message) {
   core.reply = vm_core::reply_kind::error;
 }
 
+uint64_t script_vm::reserve_query_ids(std::size_t count) {
+  const uint64_t first = core_->next_query_id;
+  core_->next_query_id += count;
+  return first;
+}
+
 std::size_t script_vm::memory_used() const {
   return core_->memory.used();
 }

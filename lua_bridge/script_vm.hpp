@@ -91,6 +91,10 @@ class script_vm {
   /// Makes the pending host call raise a Lua error with `message`.
   void answer_error(std::string message);
 
+  /// Reserves `count` query ids (`q-<first>` ...) so ids the owner makes up
+  /// (for a fork's merged pause) never repeat the script's own.
+  uint64_t reserve_query_ids(std::size_t count);
+
   /// Bytes currently allocated by this VM.
   std::size_t memory_used() const;
   /// Time spent executing so far (coarse, per slice).

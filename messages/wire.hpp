@@ -124,5 +124,6 @@ CAF_ADD_ATOM(alc, alc, evict_atom, "evict")
 CAF_ADD_ATOM(alc, alc, shutdown_atom, "shutdown")
 CAF_ADD_ATOM(alc, alc, finished_atom, "finished")
 CAF_ADD_ATOM(alc, alc, store_atom, "store")
+CAF_ADD_ATOM(alc, alc, fork_atom, "fork")
 
 CAF_END_TYPE_ID_BLOCK(alc)

@@ -113,3 +113,15 @@ TEST_CASE("a subscriber that dies is dropped from the session", "[subscribe]") {
   }
   CHECK(subscribers_now() == 0);
 }
+
+TEST_CASE("spawning with a subscriber delivers every event from the first", "[subscribe]") {
+  test_runtime rt;
+  event_log log;
+  auto spawned =
+      rt.client().spawn_subscribed(run_spec_of("print('hello') return 1"), log.callback());
+  REQUIRE(spawned);
+  const auto events = log.wait_closed();
+  CHECK(kinds_of(events) ==
+        std::vector<std::string>{"snapshot", "log", "state_transition", "closed"});
+  CHECK(std::holds_alternative<running_state>(std::get<snapshot_event>(events[0].body).state));
+}

@@ -2,6 +2,8 @@
 // real VM: LLM calls pause and are answered here; state, require and budgets
 // go through the host where the test says so, else through Lua mocks.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -103,8 +105,7 @@ TEST_CASE("alc.reduce without init starts at item 1 with index 2; with init at i
     local concat = alc.reduce({"a", "b"}, function(acc, x, i)
       with_init[#with_init + 1] = i return acc .. x end, ">")
     return {sum, trace, concat, with_init, alc.reduce({}, math.max, 9),
-            alc.reduce({4}, error)})lua") ==
-        json::array({18, {2, 3}, ">ab", {1, 2}, 9, 4}));
+            alc.reduce({4}, error)})lua") == json::array({18, {2, 3}, ">ab", {1, 2}, 9, 4}));
   CHECK(run_value(harness, "return alc.reduce({}, math.max) == nil") == json(true));
 }
 
@@ -143,8 +144,7 @@ TEST_CASE("alc.parallel issues one batch with shared options, table prompts and 
   CHECK(call.queries[2].system == std::optional<std::string>("mine"));
   CHECK(call.queries[2].max_tokens == 50);
   vm->answer_llm({"A", "B", "C"});
-  CHECK(require_done(run_until_blocked(*vm)) ==
-        json::array({{"A/x/1", "B/y/2", "C/z/3"}, true}));
+  CHECK(require_done(run_until_blocked(*vm)) == json::array({{"A/x/1", "B/y/2", "C/z/3"}, true}));
 
   auto plain = harness.make("return alc.parallel({1}, function(x) return 'p' .. x end)");
   const auto single = require_llm_call(run_until_blocked(*plain));
@@ -164,12 +164,13 @@ TEST_CASE("alc.parallel rejects empty items, a non-function prompt_fn and bad re
              Catch::Contains("alc.parallel: items must be a table, got string"));
   CHECK_THAT(error_of(harness, "alc.parallel({1}, 'tmpl')"),
              Catch::Contains("alc.parallel: prompt_fn must be a function, got string"));
-  CHECK_THAT(
-      error_of(harness, "alc.parallel({1, 2}, function(x, i) if i == 2 then return 7 end "
-                        "return 'ok' end)"),
-      Catch::Contains("got number for item 2"));
-  CHECK_THAT(error_of(harness, "alc.parallel({1, 2, 3}, function(x, i) "
-                               "if i == 3 then return {system = 's'} end return 'ok' end)"),
+  CHECK_THAT(error_of(harness,
+                      "alc.parallel({1, 2}, function(x, i) if i == 2 then return 7 end "
+                      "return 'ok' end)"),
+             Catch::Contains("got number for item 2"));
+  CHECK_THAT(error_of(harness,
+                      "alc.parallel({1, 2, 3}, function(x, i) "
+                      "if i == 3 then return {system = 's'} end return 'ok' end)"),
              Catch::Contains("without a string prompt for item 3"));
   CHECK_THAT(error_of(harness, "alc.parallel({1}, tostring, {post_fn = 1})"),
              Catch::Contains("alc.parallel: opts.post_fn must be a function, got number"));
@@ -187,11 +188,15 @@ TEST_CASE("alc.cache answers repeats from memory and counts hits and misses", "[
     return {a, b, c, d, e, f, alc.cache_info()})lua");
   std::vector<llm_query> seen;
   int n = 0;
-  const auto value =
-      run_answering(*vm, [&](const llm_query&) { return "r" + std::to_string(++n); }, &seen);
-  CHECK(value == json::array({"r1", "r1", "r2", "r3", "r4", "r4",
-                              {{"entries", 4}, {"hits", 2}, {"misses", 4},
-                               {"max_entries", 256}}}));
+  const auto value = run_answering(
+      *vm, [&](const llm_query&) { return "r" + std::to_string(++n); }, &seen);
+  CHECK(value == json::array({"r1",
+                              "r1",
+                              "r2",
+                              "r3",
+                              "r4",
+                              "r4",
+                              {{"entries", 4}, {"hits", 2}, {"misses", 4}, {"max_entries", 256}}}));
   REQUIRE(seen.size() == 4);
   CHECK(seen[0].prompt == "Summarise  THIS");
   CHECK(seen[0].max_tokens == 10);
@@ -206,11 +211,14 @@ TEST_CASE("alc.cache evicts the oldest entry past 256 (FIFO)", "[prelude]") {
     local first = alc.cache("prompt 1")    -- evicted: asks again
     return {info.entries, info.misses, second, first, alc.cache_info()})lua");
   std::vector<llm_query> seen;
-  const auto value =
-      run_answering(*vm, [](const llm_query& q) { return "answer to " + q.prompt; }, &seen);
-  CHECK(value == json::array({256, 257, "answer to prompt 2", "answer to prompt 1",
-                              {{"entries", 256}, {"hits", 1}, {"misses", 258},
-                               {"max_entries", 256}}}));
+  const auto value = run_answering(
+      *vm, [](const llm_query& q) { return "answer to " + q.prompt; }, &seen);
+  CHECK(value ==
+        json::array({256,
+                     257,
+                     "answer to prompt 2",
+                     "answer to prompt 1",
+                     {{"entries", 256}, {"hits", 1}, {"misses", 258}, {"max_entries", 256}}}));
   CHECK(seen.size() == 258);
 }
 
@@ -233,7 +241,14 @@ TEST_CASE("alc.cache keys on cache_key, bypasses on cache_skip, strips both from
     alc.cache_clear()
     local e = alc.cache("two", {cache_key = "k"})            -- cleared: asks again
     return {a, b, c, d, info.hits, info.misses, info.entries, stripped, alc.cache_info()})lua") ==
-        json::array({"one#1", "one#1", "one#2", "one#3", 1, 1, 1, true,
+        json::array({"one#1",
+                     "one#1",
+                     "one#2",
+                     "one#3",
+                     1,
+                     1,
+                     1,
+                     true,
                      {{"entries", 1}, {"hits", 0}, {"misses", 1}, {"max_entries", 256}}}));
 }
 
@@ -246,7 +261,8 @@ TEST_CASE("alc.ground and alc.specify set their flag without touching the caller
     local b = alc.specify("what format?", opts)
     return {a, b, opts.grounded == nil and opts.underspecified == nil})lua");
   std::vector<llm_query> seen;
-  const auto value = run_answering(*vm, [](const llm_query& q) { return q.prompt; }, &seen);
+  const auto value = run_answering(
+      *vm, [](const llm_query& q) { return q.prompt; }, &seen);
   CHECK(value == json::array({"claim", "what format?", true}));
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].grounded);
@@ -257,8 +273,7 @@ TEST_CASE("alc.ground and alc.specify set their flag without touching the caller
   CHECK(seen[1].system == std::optional<std::string>("s"));
 }
 
-TEST_CASE("alc.llm_safe returns the answer, or the default with a warning on error",
-          "[prelude]") {
+TEST_CASE("alc.llm_safe returns the answer, or the default with a warning on error", "[prelude]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
     local a = alc.llm_safe("p", nil, "fallback")
@@ -284,8 +299,7 @@ TEST_CASE("alc.llm_json parses the first answer without a retry", "[prelude]") {
   const auto call = require_llm_call(run_until_blocked(*vm));
   CHECK(call.queries.at(0).max_tokens == 99);
   vm->answer_llm_single("Sure: {\"a\": 1}");
-  CHECK(require_done(run_until_blocked(*vm)) ==
-        json::array({{{"a", 1}}, "Sure: {\"a\": 1}"}));
+  CHECK(require_done(run_until_blocked(*vm)) == json::array({{{"a", 1}}, "Sure: {\"a\": 1}"}));
 }
 
 TEST_CASE("alc.llm_json retries once with the previous output and a JSON-only system prompt",
@@ -312,8 +326,7 @@ TEST_CASE("alc.llm_json retries once with the previous output and a JSON-only sy
         json::array({{"red", "green"}, "```json\n[\"red\", \"green\"]\n```"}));
 }
 
-TEST_CASE("alc.llm_json gives nil and the last raw output when the retry fails too",
-          "[prelude]") {
+TEST_CASE("alc.llm_json gives nil and the last raw output when the retry fails too", "[prelude]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
     local t, raw = alc.llm_json("json please")
@@ -337,7 +350,8 @@ TEST_CASE("alc.json_extract: direct, fenced, then balanced {} and [] blocks", "[
       {R"lua('Fill {placeholder} then {"ok": true}')lua", {{"ok", true}}},
       {R"lua('set {x} = {y}; result: {"n": 1} and {"n": 2}')lua", {{"n", 1}}},
       // braces inside JSON strings do not unbalance the block
-      {R"lua('answer: {"s": "a } b { c", "t": "\\"}"} trailing }')lua", {{"s", "a } b { c"}, {"t", "\"}"}}},
+      {R"lua('answer: {"s": "a } b { c", "t": "\\"}"} trailing }')lua",
+       {{"s", "a } b { c"}, {"t", "\"}"}}},
       // a valid block nested in an invalid one
       {R"lua('{not json {"inner": 1} }')lua", {{"inner", 1}}},
       // {} blocks before [] blocks
@@ -349,8 +363,8 @@ TEST_CASE("alc.json_extract: direct, fenced, then balanced {} and [] blocks", "[
     INFO(literal);
     CHECK(run_value(harness, std::string("return alc.json_extract(") + literal + ")") == expected);
   }
-  for (const char* none : {"'42'", "'null'", "'no json here'", "'{unclosed'", "'{\"a\": }'",
-                           "nil", "{1}", "''"}) {
+  for (const char* none :
+       {"'42'", "'null'", "'no json here'", "'{unclosed'", "'{\"a\": }'", "nil", "{1}", "''"}) {
     INFO(none);
     CHECK(run_value(harness, std::string("return alc.json_extract(") + none + ") == nil") ==
           json(true));
@@ -365,8 +379,7 @@ TEST_CASE("alc.json_extract stays linear on long runs of unmatched brackets", "[
     local b = alc.json_extract(string.rep("[[", 30000) .. " [7]")
     local c = alc.json_extract(string.rep("{x} ", 20000) .. '{"last": true}')
     local d = alc.json_extract('{"' .. string.rep("{", 50000))
-    return {a, b, c, d == nil})lua") ==
-        json::array({{{"found", 1}}, {7}, {{"last", true}}, true}));
+    return {a, b, c, d == nil})lua") == json::array({{{"found", 1}}, {7}, {{"last", true}}, true}));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }
 
@@ -391,8 +404,8 @@ TEST_CASE("alc.parse_number finds the first signed or decimal number, or the pat
             p("v1.2.3"), p("costs 1e3"), p("x-5"), p("(-7)"), p("3."), math.type(p("42")),
             p("total: 12 items, 7 done", "(%d+) done"), p("score=abc", "score=(%a+)") == nil,
             p(nil) == nil, p("nothing") == nil, p("a.b") == nil, p(2.5)})lua") ==
-        json::array({-3.5, 2, 0.5, 3, 1.2, 1000.0, 5, -7, 3, "integer", 7, true, true, true,
-                     true, 2.5}));
+        json::array(
+            {-3.5, 2, 0.5, 3, 1.2, 1000.0, 5, -7, 3, "integer", 7, true, true, true, true, 2.5}));
 }
 
 TEST_CASE("alc.fmt prints nil, NaN and inf, and rounds floats for integer specs", "[prelude]") {
@@ -468,8 +481,7 @@ TEST_CASE("alc.budget_check is false once llm_calls or elapsed_ms run out", "[pr
         json::array({true, true, true, false, false, false, true}));
 }
 
-TEST_CASE("alc.budget_check reads the session's budget through alc.budget_remaining",
-          "[prelude]") {
+TEST_CASE("alc.budget_check reads the session's budget through alc.budget_remaining", "[prelude]") {
   vm_harness harness;
   CHECK(run_value(harness, "return alc.budget_check()") == json(true));  // no budget
 
@@ -488,9 +500,10 @@ TEST_CASE("alc.budget_check reads the session's budget through alc.budget_remain
   CHECK(require_done(run_until_blocked(*vm)) == json::array({true, false}));
 }
 
-TEST_CASE("alc.tuning deep-merges dicts, replaces arrays and scalars, drops _schema and "
-          "unknown keys",
-          "[prelude]") {
+TEST_CASE(
+    "alc.tuning deep-merges dicts, replaces arrays and scalars, drops _schema and "
+    "unknown keys",
+    "[prelude]") {
   vm_harness harness;
   const json ctx = {
       {"depth", 5},
@@ -574,8 +587,7 @@ TEST_CASE("alc.state.update reads with the default, applies fn, writes and retur
              Catch::Contains("alc.state.update: fn must be a function, got number"));
 }
 
-TEST_CASE("alc.state.update goes through the host's state.get and state.set",
-          "[prelude]") {
+TEST_CASE("alc.state.update goes through the host's state.get and state.set", "[prelude]") {
   vm_harness harness;
   auto options = harness.options();
   options.state_namespace = "team";
@@ -604,8 +616,7 @@ TEST_CASE("alc.state.update goes through the host's state.get and state.set",
   CHECK(require_done(run_until_blocked(*vm)) == json::array({5, 1}));
 }
 
-TEST_CASE("alc.pipe feeds each stage's result to the next as task, tables as JSON",
-          "[prelude]") {
+TEST_CASE("alc.pipe feeds each stage's result to the next as task, tables as JSON", "[prelude]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
     local seen, events = {}, {}
@@ -624,14 +635,14 @@ TEST_CASE("alc.pipe feeds each stage's result to the next as task, tables as JSO
   CHECK(call.queries.at(0).prompt == R"lua(rate: {"n":5,"shared":"s"})lua");
   vm->answer_llm_single("good");
   const auto value = require_done(run_until_blocked(*vm));
-  CHECK(value["seen"] ==
-        json::array({"hello", R"lua({"n":5,"shared":"s"})lua", "nil|good", "42"}));
+  CHECK(value["seen"] == json::array({"hello", R"lua({"n":5,"shared":"s"})lua", "nil|good", "42"}));
   CHECK(value["out"]["result"] == json(true));
-  CHECK(value["out"]["stages"] ==
-        json::array({{{"name", "(inline-1)"}, {"ok", true}, {"result", {{"n", 5}, {"shared", "s"}}}},
-                     {{"name", "(inline-2)"}, {"ok", true}, {"result", "good"}},
-                     {{"name", "(inline-3)"}, {"ok", true}, {"result", 42}},
-                     {{"name", "(inline-4)"}, {"ok", true}, {"result", true}}}));
+  CHECK(
+      value["out"]["stages"] ==
+      json::array({{{"name", "(inline-1)"}, {"ok", true}, {"result", {{"n", 5}, {"shared", "s"}}}},
+                   {{"name", "(inline-2)"}, {"ok", true}, {"result", "good"}},
+                   {{"name", "(inline-3)"}, {"ok", true}, {"result", 42}},
+                   {{"name", "(inline-4)"}, {"ok", true}, {"result", true}}}));
   CHECK(value["events"].size() == 4);
   CHECK(value["events"][1] == json("2:(inline-2):good"));
   CHECK(value["ctx_task"] == json("hello"));
@@ -661,9 +672,44 @@ TEST_CASE("alc.pipe runs packages through require(name).run, with ctx.result as 
                      "package 'broken' has no run(ctx) function"}));
 }
 
-TEST_CASE("alc.pipe on_error: abort raises with the stage, skip keeps the task, continue "
-          "passes the error on",
+TEST_CASE("alc.pipe loads package stages with the host's require from the package paths",
           "[prelude]") {
+  namespace fs = std::filesystem;
+  const fs::path root =
+      fs::temp_directory_path() /
+      ("alc_prelude_pipe_" +
+       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  fs::remove_all(root);
+  const auto write = [&](const std::string& name, const std::string& code) {
+    fs::create_directories(root / name);
+    std::ofstream(root / name / "init.lua") << code;
+  };
+  write("shout",
+        "local M = {} function M.run(ctx) ctx.result = ctx.task:upper() "
+        "return ctx end return M");
+  write("ask", "return {run = function(ctx) return alc.llm('about ' .. ctx.task) end}");
+  vm_harness harness;
+  auto options = harness.options();
+  options.package_paths = {root.string()};
+  auto vm = harness.make(R"lua(
+    local out = alc.pipe({"shout", "ask", "nowhere"}, {task = "tea"}, {on_error = "skip"})
+    return {out.result, out.stages[3].ok, out.stages[3].error})lua",
+                         json::object(), options);
+  std::vector<llm_query> seen;
+  const auto value = run_answering(
+      *vm, [](const llm_query&) { return "hot"; }, &seen);
+  fs::remove_all(root);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].prompt == "about TEA");
+  CHECK(value[0] == json("hot"));
+  CHECK(value[1] == json(false));
+  CHECK_THAT(value[2].get<std::string>(), Catch::Contains("module 'nowhere' not found"));
+}
+
+TEST_CASE(
+    "alc.pipe on_error: abort raises with the stage, skip keeps the task, continue "
+    "passes the error on",
+    "[prelude]") {
   vm_harness harness;
   CHECK_THAT(error_of(harness, R"lua(
     alc.pipe({function(c) return "a" end, function(c) error("boom", 0) end,

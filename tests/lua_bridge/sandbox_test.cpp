@@ -6,9 +6,9 @@ using nlohmann::json;
 
 TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
   vm_harness harness;
-  const char* absent[] = {"io",        "debug",      "package",    "dofile",
-                          "loadfile",  "os.execute", "os.remove",  "os.rename", "os.exit",
-                          "os.getenv", "os.tmpname", "string.dump"};
+  const char* absent[] = {"io",       "debug",      "package",    "dofile",
+                          "loadfile", "os.execute", "os.remove",  "os.rename",
+                          "os.exit",  "os.getenv",  "os.tmpname", "string.dump"};
   for (const char* name : absent) {
     SECTION(name) {
       const std::string code = std::string("return ") + name + " == nil";
