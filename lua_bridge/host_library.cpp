@@ -231,7 +231,10 @@ int fork(lua_State* L) {
   lua_createtable(L, 0, 3);
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, "strategies");
-  if (lua_isnil(L, 2)) lua_newtable(L); else lua_pushvalue(L, 2);
+  if (lua_isnil(L, 2))
+    lua_newtable(L);
+  else
+    lua_pushvalue(L, 2);
   lua_setfield(L, -2, "ctx");
   lua_pushstring(L, on_error);
   lua_setfield(L, -2, "on_error");

@@ -229,6 +229,12 @@ void install_array_marker(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &array_marker_key);
 }
 
+void mark_array(lua_State* L, int index) {
+  index = lua_absindex(L, index);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &array_marker_key);
+  lua_setmetatable(L, index);
+}
+
 void push(lua_State* L, const nlohmann::json& value) {
   // Iterative in spirit, recursive in code: depth is bounded by max_depth,
   // and the only locals are references and trivially destructible iterators

@@ -14,6 +14,10 @@ namespace alc::lua_json {
 /// empty one encodes back as `[]`. Call once per VM before `push`.
 void install_array_marker(lua_State* L);
 
+/// Marks the table at `index` as an array, so it encodes as `[]` even when
+/// empty (lists a primitive returns, say).
+void mark_array(lua_State* L, int index);
+
 /// Pushes `value` by the rules of lua-api.md (null → nil, arrays marked).
 /// May raise a Lua error (memory, nesting deeper than `max_depth`), so the
 /// caller must be inside a protected call and hold no C++ temporaries.

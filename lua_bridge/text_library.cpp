@@ -5,6 +5,8 @@
 // failure is raised only after the helper returned.
 #include "lua_bridge/text_library.hpp"
 
+#include "lua_bridge/lua_json.hpp"
+
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -95,6 +97,7 @@ int alc_chunk(lua_State* L) {
     lua_pushlstring(L, text.data() + span.offset, span.length);
     lua_rawseti(L, -2, ++index);
   }
+  lua_json::mark_array(L, -1);  // no chunks encodes as [], not {}
   return 1;
 }
 
