@@ -1,3 +1,5 @@
+#include <stdlib.h>
+
 #include <thread>
 
 #include <caf/actor_system_config.hpp>
@@ -30,4 +32,14 @@ TEST_CASE("the scheduler defaults to one worker per core", "[options]") {
   configure(cfg);
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   CHECK(caf::get_or(cfg, "scheduler.max-threads", size_t{0}) == cores);
+}
+
+TEST_CASE("ALC_PACKAGES_PATH adds colon-separated package paths", "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  REQUIRE_FALSE(cfg.parse({"--alc.package-paths=[\"/opt/pkgs\"]"}));
+  ::setenv("ALC_PACKAGES_PATH", "/a:/b::/c", 1);
+  const auto opts = read_runtime_options(cfg);
+  ::unsetenv("ALC_PACKAGES_PATH");
+  CHECK(opts.package_paths == std::vector<std::string>{"/opt/pkgs", "/a", "/b", "/c"});
 }

@@ -115,8 +115,8 @@ TEST_CASE("fork query ids are unique in the parent and errors follow on_error", 
                  "return {run = function(ctx) return alc.llm('ask ' .. ctx.n) end}");
   packages.write("boom/init.lua", "return {run = function() error('exploded') end}");
   packages.write("ns/init.lua",
-                 "return {run = function() alc.state.set('k', 1) "
-                 "return alc.state.get('k') end}");
+                 "return {run = function() local before = alc.state.get('k') "
+                 "alc.state.set('k', 1) return before or 0 end}");
   auto opts = fast_options();
   opts.package_paths = {packages.path().string()};
   opts.state_dir = (state.path() / "state").string();
@@ -150,7 +150,7 @@ TEST_CASE("fork query ids are unique in the parent and errors follow on_error", 
     CHECK(skipped[0] == json(false));
     CHECK_THAT(skipped[1].get<std::string>(), Catch::Contains("exploded"));
     CHECK(skipped[2] == json(true));
-    CHECK(skipped[3] == json(1));
+    CHECK(skipped[3] == json(0));
     const auto aborted = done_value(
         *rt.client().await(spawn_ok(rt.client(),
                                     "local ok, err = pcall(alc.fork, {'ns', 'boom'}, {}, "
@@ -160,12 +160,15 @@ TEST_CASE("fork query ids are unique in the parent and errors follow on_error", 
     CHECK_THAT(aborted[1].get<std::string>(), Catch::Contains("strategy 'boom' failed"));
   }
   SECTION("children use namespaces fork-<i> and share the parent's budget") {
-    const auto value = done_value(*rt.client().await(spawn_ok(rt.client(),
-                                                              "local r = alc.fork({'ns', 'ns'}) "
-                                                              "alc.state.set('k', 'parent') "
-                                                              "return {r[1].result, r[2].result}"),
-                                                     10s));
-    CHECK(value == json::array({1, 1}));
+    // Each child sees only its own namespace: empty the first time, its own
+    // earlier write the second time; the parent's namespace stays untouched.
+    const char* twice =
+        "local first = alc.fork({'ns', 'ns'}) "
+        "local second = alc.fork({'ns', 'ns'}) "
+        "return {first[1].result, first[2].result, second[1].result, second[2].result, "
+        "        alc.state.get('k', 'untouched')}";
+    CHECK(done_value(*rt.client().await(spawn_ok(rt.client(), twice), 10s)) ==
+          json::array({0, 0, 1, 1, "untouched"}));
     // Three children, two calls allowed: whichever child asks last is refused.
     const auto budget =
         spawn_ok(rt.client(),
