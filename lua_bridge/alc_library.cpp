@@ -431,30 +431,51 @@ void open_log_table(lua_State* L) {
 // Its address is the registry key of the `alc` table the prelude extends.
 const char alc_table_key = 0;
 
-// Runs the prelude once per VM (scripts that never touch it never pay), then
-// lets the table answer for itself; upvalue 1 is the table being indexed.
-int load_prelude_and_index(lua_State* L) {
+void install_lazy_library(lua_State* L, int table);
+
+// Runs on a name missing from `alc` (or `alc.state`). First it adds the C
+// primitives that are off the hot path (state, stats, progress, fork, text
+// helpers ...); if the name is still missing, it runs the Lua prelude.
+// A script that only calls alc.llm pays for neither. Upvalue-free: the
+// indexed table and key are arguments 1 and 2.
+int complete_library_and_index(lua_State* L) {
+  vm_core& core = core_of(L);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &alc_table_key);
   const int alc = lua_gettop(L);
-  // Unhook first: the prelude itself reads missing names.
-  lua_pushnil(L);
-  lua_setmetatable(L, alc);
-  if (lua_getfield(L, alc, "state") == LUA_TTABLE) {
-    lua_pushnil(L);
-    lua_setmetatable(L, -2);
+  if (!core.extensions_loaded) {
+    core.extensions_loaded = true;
+    lua_pushvalue(L, alc);
+    open_host_library(L);
+    open_text_library(L);
+    lua_getfield(L, -1, "state");
+    install_lazy_library(L, lua_gettop(L));  // for alc.state.update, from the prelude
+    lua_settop(L, alc);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, 1) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  load_cached_chunk(L, "alc.prelude", prelude_source);
-  lua_pushvalue(L, alc);
-  lua_call(L, 1, 0);
+  if (!core.prelude_loaded) {
+    core.prelude_loaded = true;
+    // Unhook first: the prelude itself reads missing names.
+    lua_pushnil(L);
+    lua_setmetatable(L, alc);
+    if (lua_getfield(L, alc, "state") == LUA_TTABLE) {
+      lua_pushnil(L);
+      lua_setmetatable(L, -2);
+    }
+    lua_pop(L, 1);
+    load_cached_chunk(L, "alc.prelude", prelude_source);
+    lua_pushvalue(L, alc);
+    lua_call(L, 1, 0);
+  }
   lua_settop(L, 2);
   lua_rawget(L, 1);
   return 1;
 }
 
-void install_lazy_prelude(lua_State* L, int table) {
+void install_lazy_library(lua_State* L, int table) {
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, load_prelude_and_index);
+  lua_pushcfunction(L, complete_library_and_index);
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, table);
 }
@@ -472,15 +493,10 @@ void open_alc_library(lua_State* L) {
   luaL_newlib(L, functions);
   open_log_table(L);
   lua_setfield(L, -2, "log");
-  open_host_library(L);
-  open_text_library(L);
   const int alc = lua_gettop(L);
   lua_pushvalue(L, alc);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &alc_table_key);
-  install_lazy_prelude(L, alc);
-  lua_getfield(L, alc, "state");
-  install_lazy_prelude(L, lua_gettop(L));
-  lua_pop(L, 1);
+  install_lazy_library(L, alc);
   lua_setglobal(L, "alc");
   lua_register(L, "print", captured_print);
 }

@@ -223,9 +223,7 @@ class encoder {
 }  // namespace
 
 void install_array_marker(lua_State* L) {
-  lua_createtable(L, 0, 1);
-  lua_pushliteral(L, "array");
-  lua_setfield(L, -2, "__name");
+  lua_createtable(L, 0, 0);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &array_marker_key);
 }
 

@@ -78,7 +78,8 @@ void open_sandbox(lua_State* L) {
   lua_setglobal(L, "os");
   lua_pop(L, 1);
 
-  for (const char* name : {"dofile", "loadfile", "require", "package", "debug", "io"}) {
+  // io, debug and package are never opened; base brings these two.
+  for (const char* name : {"dofile", "loadfile"}) {
     lua_pushnil(L);
     lua_setglobal(L, name);
   }

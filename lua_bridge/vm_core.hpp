@@ -43,6 +43,8 @@ struct vm_core {
   std::string error_reply;
 
   uint64_t next_query_id = 0;
+  bool extensions_loaded = false;  ///< the off-hot-path C primitives are in `alc`
+  bool prelude_loaded = false;
 
   // Scratch space for C functions (outlives any longjmp through them).
   std::string scratch_text;
