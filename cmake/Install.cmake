@@ -8,13 +8,15 @@ set(ALC_INSTALL_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/alc")
 set(ALC_INSTALL_PACKAGES_DIR "${CMAKE_INSTALL_DATADIR}/alc/packages")
 
 # One target for hosts: the actors library and everything it needs.
-add_library(alc INTERFACE)
-target_link_libraries(alc INTERFACE alc_actors)
-target_include_directories(alc INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
-                                         $<INSTALL_INTERFACE:include>)
-add_library(alc::alc ALIAS alc)
+# (Exported as alc::alc; named alc_api here because `alc` is the CLI.)
+add_library(alc_api INTERFACE)
+target_link_libraries(alc_api INTERFACE alc_actors)
+target_include_directories(alc_api INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+                                             $<INSTALL_INTERFACE:include>)
+set_target_properties(alc_api PROPERTIES EXPORT_NAME alc)
+add_library(alc::alc ALIAS alc_api)
 
-install(TARGETS alc alc_actors alc_wire alc_lua_bridge alc_messages
+install(TARGETS alc_api alc_actors alc_wire alc_lua_bridge alc_messages
         EXPORT alcTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT alcTargets NAMESPACE alc:: DESTINATION ${ALC_INSTALL_CMAKE_DIR})

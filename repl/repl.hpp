@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include "repl/cli_runtime.hpp"
+
+namespace alc::cli {
+
+struct repl_options {
+  std::string responder;     ///< empty: ask the person at the terminal
+  std::string history_file;  ///< empty: ~/.alc_history
+  bool guided = true;        ///< print the short guided example at start
+};
+
+/// `alc repl`: each input runs as a session. Returns the exit status.
+int run_repl(cli_runtime& rt, const repl_options& options);
+
+}  // namespace alc::cli

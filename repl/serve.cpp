@@ -1,0 +1,459 @@
+#include "repl/serve.hpp"
+
+#include <csignal>
+#include <istream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "messages/json_codec.hpp"
+#include "messages/wire.hpp"
+
+namespace alc::cli {
+namespace {
+
+using json = nlohmann::json;
+
+/// End of input: answer once every request but the awaits has been answered.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+/// The runtime is down: answer once awaits and subscriptions are settled, then quit.
+using close_atom = caf::atom_constant<caf::atom("close")>;
+
+/// How long end of input waits for each shutdown phase.
+constexpr auto phase_limit = std::chrono::seconds{5};
+
+/// Error code of the protocol itself; the others are alc's verb error codes.
+constexpr const char* bad_request = "bad_request";
+
+/// The one writer of `out`: events and responses come from CAF threads, so
+/// each line is written whole and flushed under a lock.
+class line_writer {
+ public:
+  explicit line_writer(std::ostream& out) : out_(out) {}
+
+  void write(std::string line) {
+    line += '\n';
+    std::lock_guard<std::mutex> lock(mutex_);
+    out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+    out_.flush();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::ostream& out_;
+};
+
+// Lines are assembled from compact parts so that `id` comes first, as in
+// docs/protocol.md (nlohmann objects would sort the keys).
+std::string ok_line(const json& id, const json& value) {
+  return "{\"id\":" + to_json_text(id) + ",\"ok\":" + to_json_text(value) + "}";
+}
+
+std::string error_line(const json& id, const json& error) {
+  return "{\"id\":" + to_json_text(id) + ",\"error\":" + to_json_text(error) + "}";
+}
+
+std::string event_line(const std::string& session_id, const session_event& event) {
+  return "{\"event\":" + to_json_text(to_json_value(event)) +
+         ",\"session_id\":" + to_json_text(session_id) + "}";
+}
+
+json error_value(const std::string& code, const std::string& message) {
+  return {{"code", code}, {"message", message}};
+}
+
+/// An alc verb error keeps its code (and `actual`); anything else from CAF,
+/// e.g. a registry that already stopped, is `internal`.
+json error_value(const caf::error& error) {
+  if (auto verb = to_verb_error(error)) return to_json_value(*verb);
+  return error_value("internal", describe(error));
+}
+
+// Copying or comparing a JSON value recurses, so reject deep requests before
+// touching them (the same bound as the codecs).
+bool nests_too_deep(const json& root) {
+  std::vector<std::pair<const json*, std::size_t>> pending{{&root, 0}};
+  while (!pending.empty()) {
+    const auto [node, depth] = pending.back();
+    pending.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth + 1 > max_json_depth) return true;
+    for (const auto& child : *node) pending.emplace_back(&child, depth + 1);
+  }
+  return false;
+}
+
+/// A request whose envelope (`id`, `op`) is sound; `body` is the whole object.
+struct request {
+  json id;
+  std::string op;
+  const json* body = nullptr;
+};
+
+/// A problem in a request line, answered with `bad_request`.
+struct rejection {
+  json id;  ///< null when the line has no usable id
+  std::string message;
+};
+
+std::variant<request, rejection> read_envelope(const json& doc) {
+  if (!doc.is_object()) return rejection{nullptr, "a request must be a JSON object"};
+  if (nests_too_deep(doc)) {
+    return rejection{nullptr,
+                     "request nests deeper than " + std::to_string(max_json_depth) + " levels"};
+  }
+  const auto id = doc.find("id");
+  if (id == doc.end()) return rejection{nullptr, "missing field 'id'"};
+  if (!id->is_number_integer() && !id->is_string()) {
+    return rejection{nullptr, "'id' must be an integer or a string"};
+  }
+  const auto op = doc.find("op");
+  if (op == doc.end()) return rejection{*id, "missing field 'op'"};
+  if (!op->is_string()) return rejection{*id, "'op' must be a string"};
+  return request{*id, op->get<std::string>(), &doc};
+}
+
+/// Which in-flight requests end of input waits for before cancelling sessions.
+enum class flight { plain, await };
+
+class server_state {
+ public:
+  static inline const char* name = "alc.serve";
+
+  explicit server_state(caf::stateful_actor<server_state>* self) : self_(self) {}
+
+  void init(caf::actor registry, std::shared_ptr<line_writer> writer) {
+    registry_ = std::move(registry);
+    writer_ = std::move(writer);
+  }
+
+  void on_line(const std::string& line) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) return;  // blank: nothing asked
+    auto doc = parse_json_text(line);
+    if (!doc) return reject({nullptr, doc.error().message});
+    auto envelope = read_envelope(doc.value());
+    if (auto* problem = std::get_if<rejection>(&envelope)) return reject(*problem);
+    dispatch(std::get<request>(envelope));
+  }
+
+  void on_event(const std::string& session_id, const session_event& event) {
+    const bool closed = std::holds_alternative<closed_event>(event.body);
+    const bool hold = held_.count(session_id) != 0 || subscribing_.count(session_id) != 0 ||
+                      (spawns_subscribing_ > 0 && live_subs_.count(session_id) == 0);
+    if (closed) {
+      live_subs_.erase(session_id);
+    } else {
+      live_subs_.insert(session_id);
+    }
+    auto line = event_line(session_id, event);
+    if (hold) {
+      held_[session_id].push_back(std::move(line));
+    } else {
+      writer_->write(std::move(line));
+    }
+    settle();
+  }
+
+  caf::result<caf::ok_atom> on_drain() {
+    drained_ = self_->make_response_promise();
+    settle();
+    return caf::delegated<caf::ok_atom>{};
+  }
+
+  caf::result<caf::ok_atom> on_close() {
+    closed_ = self_->make_response_promise();
+    settle();
+    return caf::delegated<caf::ok_atom>{};
+  }
+
+  /// Writes what is still held back (nothing is lost when stopping early).
+  void release_all() {
+    for (auto& entry : held_) {
+      for (auto& line : entry.second) writer_->write(std::move(line));
+    }
+    held_.clear();
+  }
+
+ private:
+  void dispatch(const request& req) {
+    const json& body = *req.body;
+    if (req.op == "spawn") return spawn(req.id, body);
+    if (req.op == "list") {
+      return ask<std::vector<session_summary>>(req.id, flight::plain, encode_list, list_atom_v);
+    }
+    if (req.op == "stats") {
+      return ask<registry_stats>(req.id, flight::plain, encode<registry_stats>, stats_atom_v);
+    }
+    const bool known = req.op == "state" || req.op == "resume" || req.op == "cancel" ||
+                       req.op == "subscribe" || req.op == "unsubscribe" || req.op == "await";
+    if (!known) {
+      return reject({req.id, "unknown op '" + req.op +
+                                 "' (expected spawn, state, resume, cancel, subscribe, "
+                                 "unsubscribe, await, list or stats)"});
+    }
+    const auto session_id = body.find("session_id");
+    if (session_id == body.end() || !session_id->is_string()) {
+      return reject({req.id, "'" + req.op + "' needs a string field 'session_id'"});
+    }
+    const std::string sid = session_id->get<std::string>();
+    if (req.op == "state") {
+      return ask<execution_state>(req.id, flight::plain, encode<execution_state>, state_atom_v,
+                                  sid);
+    }
+    if (req.op == "await") {
+      return ask<terminal_outcome>(req.id, flight::await, encode<terminal_outcome>, await_atom_v,
+                                   sid);
+    }
+    if (req.op == "resume") return resume(req.id, sid, body);
+    if (req.op == "cancel") return cancel(req.id, sid, body);
+    if (req.op == "subscribe") return subscribe(req.id, sid);
+    unsubscribe(req.id, sid);
+  }
+
+  template <class T>
+  static json encode(const T& value) {
+    return to_json_value(value);
+  }
+
+  static json encode_list(const std::vector<session_summary>& summaries) {
+    json out = json::array();
+    for (const auto& summary : summaries) out.push_back(to_json_value(summary));
+    return out;
+  }
+
+  static json encode_ok(caf::ok_atom) { return true; }
+
+  /// One asynchronous registry request whose answer `T` becomes `ok`.
+  template <class T, class Encode, class... Ts>
+  void ask(const json& id, flight kind, Encode encode_answer, Ts&&... xs) {
+    begin(kind);
+    self_->request(registry_, caf::infinite, std::forward<Ts>(xs)...)
+        .then(
+            [this, id, kind, encode_answer](T& answer) {
+              writer_->write(ok_line(id, encode_answer(answer)));
+              end(kind);
+            },
+            [this, id, kind](caf::error& error) {
+              writer_->write(error_line(id, error_value(error)));
+              end(kind);
+            });
+  }
+
+  void spawn(const json& id, const json& body) {
+    const auto spec_field = body.find("spec");
+    if (spec_field == body.end()) return reject({id, "'spawn' needs a field 'spec'"});
+    auto spec = from_json_value<session_spec>(*spec_field);
+    if (!spec) return reject({id, "invalid spec: " + spec.error().message});
+    bool subscribe = false;
+    if (const auto flag = body.find("subscribe"); flag != body.end()) {
+      if (!flag->is_boolean()) return reject({id, "'subscribe' must be a boolean"});
+      subscribe = flag->get<bool>();
+    }
+    auto on_spawned = [this, id, subscribe](std::string& session_id, caf::actor&) {
+      writer_->write(ok_line(id, json{{"session_id", session_id}}));
+      spawn_answered(subscribe, &session_id);
+    };
+    auto on_error = [this, id, subscribe](caf::error& error) {
+      writer_->write(error_line(id, error_value(error)));
+      spawn_answered(subscribe, nullptr);
+    };
+    begin(flight::plain);
+    if (!subscribe) {
+      self_->request(registry_, caf::infinite, spawn_atom_v, std::move(spec).value())
+          .then(on_spawned, on_error);
+      return;
+    }
+    // Subscribed before the script starts, so no event is missed; the
+    // session's events wait in held_ until the response naming it is out.
+    ++spawns_subscribing_;
+    self_
+        ->request(registry_, caf::infinite, spawn_atom_v, std::move(spec).value(),
+                  caf::actor{self_})
+        .then(on_spawned, on_error);
+  }
+
+  void spawn_answered(bool subscribed, const std::string* session_id) {
+    if (subscribed) {
+      --spawns_subscribing_;
+      if (session_id != nullptr) release(*session_id);
+      if (spawns_subscribing_ == 0) release_unclaimed();
+    }
+    end(flight::plain);
+  }
+
+  void resume(const json& id, const std::string& session_id, const json& body) {
+    const auto field = body.find("payload");
+    if (field == body.end()) return reject({id, "'resume' needs a field 'payload'"});
+    auto payload = from_json_value<resume_payload>(*field);
+    if (!payload) return reject({id, "invalid payload: " + payload.error().message});
+    ask<resume_outcome>(id, flight::plain, encode<resume_outcome>, resume_atom_v, session_id,
+                        std::move(payload).value());
+  }
+
+  void cancel(const json& id, const std::string& session_id, const json& body) {
+    // `code` defaults to user and `requested_at` to now (0 tells the session).
+    json reason = {{"code", "user"}, {"detail", ""}, {"requested_at", 0}};
+    if (const auto field = body.find("reason"); field != body.end() && !field->is_null()) {
+      if (!field->is_object()) return reject({id, "'reason' must be an object"});
+      for (const auto& [key, value] : field->items()) reason[key] = value;
+    }
+    auto decoded_reason = from_json_value<cancel_reason>(reason);
+    if (!decoded_reason) return reject({id, "invalid reason: " + decoded_reason.error().message});
+    ask<caf::ok_atom>(id, flight::plain, encode_ok, cancel_atom_v, session_id,
+                      std::move(decoded_reason).value());
+  }
+
+  void subscribe(const json& id, const std::string& session_id) {
+    // The snapshot event comes before the answer; hold it so that the
+    // answer is written first, as for spawn.
+    ++subscribing_[session_id];
+    begin(flight::plain);
+    auto answered = [this, session_id] {
+      if (--subscribing_[session_id] == 0) {
+        subscribing_.erase(session_id);
+        release(session_id);
+      }
+      end(flight::plain);
+    };
+    self_->request(registry_, caf::infinite, subscribe_atom_v, session_id, caf::actor{self_})
+        .then(
+            [this, id, answered](caf::ok_atom) {
+              writer_->write(ok_line(id, true));
+              answered();
+            },
+            [this, id, answered](caf::error& error) {
+              writer_->write(error_line(id, error_value(error)));
+              answered();
+            });
+  }
+
+  void unsubscribe(const json& id, const std::string& session_id) {
+    begin(flight::plain);
+    self_->request(registry_, caf::infinite, unsubscribe_atom_v, session_id, caf::actor{self_})
+        .then(
+            [this, id, session_id](caf::ok_atom) {
+              live_subs_.erase(session_id);  // no closed event will come
+              writer_->write(ok_line(id, true));
+              end(flight::plain);
+            },
+            [this, id](caf::error& error) {
+              writer_->write(error_line(id, error_value(error)));
+              end(flight::plain);
+            });
+  }
+
+  void reject(const rejection& problem) {
+    writer_->write(error_line(problem.id, error_value(bad_request, problem.message)));
+  }
+
+  void release(const std::string& session_id) {
+    const auto it = held_.find(session_id);
+    if (it == held_.end()) return;
+    for (auto& line : it->second) writer_->write(std::move(line));
+    held_.erase(it);
+  }
+
+  /// With no spawn in flight, held events can only belong to sessions being
+  /// subscribed; anything else is written now.
+  void release_unclaimed() {
+    for (auto it = held_.begin(); it != held_.end();) {
+      if (subscribing_.count(it->first) != 0) {
+        ++it;
+        continue;
+      }
+      for (auto& line : it->second) writer_->write(std::move(line));
+      it = held_.erase(it);
+    }
+  }
+
+  void begin(flight kind) { ++(kind == flight::await ? awaits_ : plain_); }
+
+  void end(flight kind) {
+    --(kind == flight::await ? awaits_ : plain_);
+    settle();
+  }
+
+  /// Answers the shutdown phases once their conditions hold.
+  void settle() {
+    if (drained_ && plain_ == 0) {
+      drained_->deliver(caf::ok_atom_v);
+      drained_.reset();
+    }
+    if (closed_ && plain_ == 0 && awaits_ == 0 && live_subs_.empty()) {
+      release_all();
+      closed_->deliver(caf::ok_atom_v);
+      closed_.reset();
+      self_->quit();
+    }
+  }
+
+  caf::stateful_actor<server_state>* self_;
+  caf::actor registry_;
+  std::shared_ptr<line_writer> writer_;
+  std::size_t plain_ = 0;                                 ///< requests in flight other than awaits
+  std::size_t awaits_ = 0;                                ///< awaits in flight
+  std::set<std::string> live_subs_;                       ///< subscribed sessions not closed yet
+  std::map<std::string, std::vector<std::string>> held_;  ///< event lines waiting for a response
+  std::map<std::string, std::size_t> subscribing_;  ///< subscribe requests in flight per session
+  std::size_t spawns_subscribing_ = 0;              ///< spawns with subscribe in flight
+  std::optional<caf::response_promise> drained_;
+  std::optional<caf::response_promise> closed_;
+};
+
+caf::behavior server(caf::stateful_actor<server_state>* self, caf::actor registry,
+                     std::shared_ptr<line_writer> writer) {
+  self->state.init(std::move(registry), std::move(writer));
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.release_all();
+    self->quit(msg.reason);
+  });
+  return {
+      [self](const std::string& line) { self->state.on_line(line); },
+      [self](event_atom, const std::string& session_id, const session_event& event) {
+        self->state.on_event(session_id, event);
+      },
+      [self](drain_atom) { return self->state.on_drain(); },
+      [self](close_atom) { return self->state.on_close(); },
+  };
+}
+
+/// Sends `what` to the server and waits at most phase_limit for its answer.
+template <class Atom>
+void wait_for_phase(caf::scoped_actor& self, const caf::actor& server, Atom what) {
+  self->request(server, phase_limit, what)
+      .receive([](caf::ok_atom) {}, [](caf::error&) {});  // late answers are not worth hanging for
+}
+
+}  // namespace
+
+int serve_stdio(cli_runtime& rt, std::istream& in, std::ostream& out) {
+  // A client that goes away must not kill us before sessions are cancelled.
+  std::signal(SIGPIPE, SIG_IGN);
+  // std::cin flushes its tied std::cout before each read; that flush would
+  // race with the CAF threads writing lines.
+  auto* const tied = in.tie(nullptr);
+  auto writer = std::make_shared<line_writer>(out);
+  auto server_actor = rt.system().spawn(server, rt.runtime().registry(), writer);
+
+  std::string line;
+  while (std::getline(in, line)) caf::anon_send(server_actor, line);
+
+  caf::scoped_actor self{rt.system()};
+  wait_for_phase(self, server_actor, drain_atom::value);
+  rt.runtime().shutdown();  // cancels live sessions with system_shutdown
+  wait_for_phase(self, server_actor, close_atom::value);
+  self->send_exit(server_actor, caf::exit_reason::user_shutdown);
+  self->wait_for(server_actor);
+  in.tie(tied);
+  return 0;
+}
+
+}  // namespace alc::cli

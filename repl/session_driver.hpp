@@ -1,0 +1,33 @@
+#pragma once
+// Runs one session to its end from a CLI thread: answers its pauses with a
+// responder, prints events if asked, cancels it on Ctrl-C.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "messages/execution_state.hpp"
+#include "messages/session_spec.hpp"
+#include "repl/cli_runtime.hpp"
+#include "repl/responder.hpp"
+
+namespace alc::cli {
+
+struct drive_options {
+  bool print_events = false;    ///< every event as a JSON line on `events`
+  bool print_activity = false;  ///< log and progress events as readable lines (REPL)
+};
+
+/// How the session ended, or why it could not run.
+struct drive_result {
+  std::optional<terminal_outcome> outcome;
+  std::string error;  ///< set when the session could not be spawned or followed
+};
+
+drive_result drive_session(cli_runtime& rt, session_spec spec, responder& answers,
+                           const drive_options& options, std::ostream& events);
+
+/// Exit status of `alc run`: 0 done, 1 failed, 3 cancelled.
+int exit_status(const terminal_outcome& outcome);
+
+}  // namespace alc::cli
