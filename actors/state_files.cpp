@@ -1,5 +1,7 @@
 #include "actors/state_files.hpp"
 
+#include "messages/state_names.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,15 +12,6 @@
 
 namespace alc {
 namespace {
-
-const char* invalid_name_reason(std::string_view name) {
-  if (name.empty()) return "is empty";
-  if (name.find('\0') != std::string_view::npos) return "contains a NUL byte";
-  if (name.find('/') != std::string_view::npos) return "contains '/'";
-  if (name.find('\\') != std::string_view::npos) return "contains '\\'";
-  if (name.find("..") != std::string_view::npos) return "contains '..'";
-  return nullptr;
-}
 
 std::string errno_text(const std::string& what, const std::filesystem::path& path) {
   return what + " " + path.string() + ": " + std::strerror(errno);
@@ -103,7 +96,7 @@ state_files::outcome state_files::execute(std::string_view operation,
       return std::string("state: the namespace must be a string");
     }
     const std::string ns = ns_it->get<std::string>();
-    if (const char* reason = invalid_name_reason(ns)) {
+    if (const char* reason = invalid_state_name_reason(ns)) {
       return "state: namespace '" + ns + "' " + reason;
     }
     auto loaded = document(ns);
@@ -120,7 +113,8 @@ state_files::outcome state_files::execute(std::string_view operation,
       return std::string("state: the key must be a string");
     }
     const std::string key = key_it->get<std::string>();
-    if (const char* reason = invalid_name_reason(key)) return "state: key '" + key + "' " + reason;
+    if (const char* reason = invalid_state_name_reason(key))
+      return "state: key '" + key + "' " + reason;
     const auto found = doc.find(key);
     const bool present = found != doc.end();
     const nlohmann::json value = argument.value("value", nlohmann::json());

@@ -7,6 +7,7 @@
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/lua_json.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "messages/state_names.hpp"
 
 namespace alc {
 namespace {
@@ -23,20 +24,10 @@ enum class answer_shape : lua_KContext {
   nothing = 2,           ///< no results
 };
 
-/// Namespaces and keys become file names and JSON keys: nothing may escape.
-const char* invalid_name_reason(std::string_view name) {
-  if (name.empty()) return "is empty";
-  if (name.find('\0') != std::string_view::npos) return "contains a NUL byte";
-  if (name.find('/') != std::string_view::npos) return "contains '/'";
-  if (name.find('\\') != std::string_view::npos) return "contains '\\'";
-  if (name.find("..") != std::string_view::npos) return "contains '..'";
-  return nullptr;
-}
-
 int check_state_key(lua_State* L, int index, const char* who) {
   std::size_t len = 0;
   const char* key = luaL_checklstring(L, index, &len);
-  if (const char* reason = invalid_name_reason({key, len})) {
+  if (const char* reason = invalid_state_name_reason({key, len})) {
     return luaL_error(L, "%s: key '%s' %s", who, key, reason);
   }
   return index;
@@ -96,7 +87,7 @@ int push_state_argument(lua_State* L, vm_core& core, bool with_key) {
 int yield_state_call(lua_State* L, const char* who, const char* operation, int argument,
                      answer_shape shape) {
   vm_core& core = core_of(L);
-  if (const char* reason = invalid_name_reason(core.options.state_namespace)) {
+  if (const char* reason = invalid_state_name_reason(core.options.state_namespace)) {
     return luaL_error(L, "%s: namespace '%s' %s", who, core.options.state_namespace.c_str(),
                       reason);
   }

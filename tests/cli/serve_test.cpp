@@ -9,8 +9,12 @@
 
 #include <chrono>
 #include <deque>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -222,7 +226,78 @@ std::size_t position_of(const std::vector<json>& lines, const std::function<bool
   return lines.size();
 }
 
+/// The `>`/`<` lines of the first code block after `heading` in docs/protocol.md.
+std::vector<std::string> documented_lines(const std::string& heading) {
+  std::ifstream file(std::string(ALC_DOCS_DIR) + "/protocol.md");
+  REQUIRE(file);
+  std::vector<std::string> lines;
+  std::string line;
+  bool found = false;
+  bool inside = false;
+  while (std::getline(file, line)) {
+    if (!found) {
+      found = line == heading;
+    } else if (!inside) {
+      inside = line.rfind("```", 0) == 0;
+    } else if (line == "```") {
+      break;
+    } else if (line.rfind("> ", 0) == 0 || line.rfind("< ", 0) == 0) {
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+/// Timestamps and session ids differ from run to run; the rest must not.
+json normalised(json value) {
+  static const std::regex session_id{"ses-[0-9a-f]{32}"};
+  if (value.is_object()) {
+    for (auto& [key, item] : value.items()) {
+      const bool timestamp =
+          key == "at" || (key.size() > 3 && key.compare(key.size() - 3, 3, "_at") == 0);
+      item = timestamp && item.is_number() ? json(0) : normalised(item);
+    }
+  } else if (value.is_array()) {
+    for (auto& item : value) item = normalised(item);
+  } else if (value.is_string()) {
+    return std::regex_replace(value.get<std::string>(), session_id, "ses-*");
+  }
+  return value;
+}
+
 }  // namespace
+
+TEST_CASE("the worked example of docs/protocol.md replays against the binary", "[cli][serve]") {
+  const auto lines = documented_lines("## Worked example");
+  REQUIRE(lines.size() >= 10);
+  fixture f;
+  std::map<std::string, std::string> real_ids;  // documented session id -> this run's
+  std::size_t expected_lines = 0;
+  for (const auto& line : lines) {
+    std::string text = line.substr(2);
+    INFO(line);
+    if (line[0] == '>') {
+      for (const auto& [documented, real] : real_ids) {
+        for (auto at = text.find(documented); at != std::string::npos; at = text.find(documented))
+          text.replace(at, documented.size(), real);
+      }
+      f.server.send_line(text);
+      continue;
+    }
+    ++expected_lines;
+    const json expected = json::parse(text);
+    auto received =
+        f.server.take([&](const json& l) { return normalised(l) == normalised(expected); });
+    REQUIRE(received);
+    if (expected.contains("ok") && expected["ok"].is_object() &&
+        expected["ok"].contains("session_id")) {
+      real_ids[expected["ok"]["session_id"]] = (*received)["ok"]["session_id"];
+    }
+  }
+  f.server.close_input();
+  CHECK(f.server.wait_exit(wait_limit) == 0);
+  CHECK(f.server.transcript().size() == expected_lines);
+}
 
 TEST_CASE("serve answers state, resume, await, list and stats", "[cli][serve]") {
   fixture f;
