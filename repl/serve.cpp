@@ -1,6 +1,8 @@
 #include "repl/serve.hpp"
 
+#include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <istream>
 #include <map>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -146,6 +149,8 @@ class server_state {
 
   void on_event(const std::string& session_id, const session_event& event) {
     const bool closed = std::holds_alternative<closed_event>(event.body);
+    // A session whose spawn or subscribe response is not out yet: its events
+    // wait, so a client always knows the session before hearing from it.
     const bool hold = held_.count(session_id) != 0 || subscribing_.count(session_id) != 0 ||
                       (spawns_subscribing_ > 0 && live_subs_.count(session_id) == 0);
     if (closed) {
@@ -192,9 +197,9 @@ class server_state {
     if (req.op == "stats") {
       return ask<registry_stats>(req.id, flight::plain, encode<registry_stats>, stats_atom_v);
     }
-    const bool known = req.op == "state" || req.op == "resume" || req.op == "cancel" ||
-                       req.op == "subscribe" || req.op == "unsubscribe" || req.op == "await";
-    if (!known) {
+    const bool session_op = req.op == "state" || req.op == "resume" || req.op == "cancel" ||
+                            req.op == "subscribe" || req.op == "unsubscribe" || req.op == "await";
+    if (!session_op) {
       return reject({req.id, "unknown op '" + req.op +
                                  "' (expected spawn, state, resume, cancel, subscribe, "
                                  "unsubscribe, await, list or stats)"});
@@ -203,7 +208,11 @@ class server_state {
     if (session_id == body.end() || !session_id->is_string()) {
       return reject({req.id, "'" + req.op + "' needs a string field 'session_id'"});
     }
-    const std::string sid = session_id->get<std::string>();
+    dispatch_session_op(req, session_id->get<std::string>());
+  }
+
+  /// The ops addressed to one session, `session_id` already checked.
+  void dispatch_session_op(const request& req, const std::string& sid) {
     if (req.op == "state") {
       return ask<execution_state>(req.id, flight::plain, encode<execution_state>, state_atom_v,
                                   sid);
@@ -212,8 +221,8 @@ class server_state {
       return ask<terminal_outcome>(req.id, flight::await, encode<terminal_outcome>, await_atom_v,
                                    sid);
     }
-    if (req.op == "resume") return resume(req.id, sid, body);
-    if (req.op == "cancel") return cancel(req.id, sid, body);
+    if (req.op == "resume") return resume(req.id, sid, *req.body);
+    if (req.op == "cancel") return cancel(req.id, sid, *req.body);
     if (req.op == "subscribe") return subscribe(req.id, sid);
     unsubscribe(req.id, sid);
   }
