@@ -12,4 +12,5 @@ case "$variant" in
 esac
 jobs="${ALC_JOBS:-$(nproc)}"
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-cmake --build "$dir" -j "$jobs"
+# Progress goes to stderr: stdout is for what the programs print.
+cmake --build "$dir" -j "$jobs" >&2

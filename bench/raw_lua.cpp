@@ -1,0 +1,149 @@
+#include "bench/raw_lua.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include <lua.hpp>
+
+#include "bench/bench_support.hpp"
+
+namespace alc_bench {
+namespace {
+
+const char answer_text[] = "ok";
+
+void open_same_libraries(lua_State* L) {
+  const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_COLIBNAME, luaopen_coroutine},
+                           {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
+                           {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
+                           {LUA_OSLIBNAME, luaopen_os}};
+  for (const auto& lib : libs) {
+    luaL_requiref(L, lib.name, lib.func, 1);
+    lua_pop(L, 1);
+  }
+}
+
+int llm_continue(lua_State* L, int, lua_KContext) {
+  lua_pushlstring(L, answer_text, sizeof answer_text - 1);
+  return 1;
+}
+
+thread_local std::string host_prompt;  // what the host receives
+
+void hand_to_host(const char* prompt, std::size_t len) noexcept { host_prompt.assign(prompt, len); }
+
+/// `alc.llm(prompt [, opts])`: copies the prompt to the host and yields; the
+/// continuation returns the host's answer.
+int raw_llm(lua_State* L) {
+  std::size_t len = 0;
+  const char* prompt = luaL_checklstring(L, 1, &len);
+  hand_to_host(prompt, len);
+  return lua_yieldk(L, 0, 0, llm_continue);
+}
+
+struct chunk {
+  std::string bytecode;
+};
+
+int write_chunk(lua_State*, const void* p, size_t size, void* ud) {
+  static_cast<chunk*>(ud)->bytecode.append(static_cast<const char*>(p), size);
+  return 0;
+}
+
+chunk compile_once(const std::string& code) {
+  chunk c;
+  lua_State* L = luaL_newstate();
+  if (luaL_loadbuffer(L, code.data(), code.size(), "=script") != LUA_OK) {
+    std::fprintf(stderr, "raw baseline: %s\n", lua_tostring(L, -1));
+    std::exit(1);
+  }
+  lua_dump(L, write_chunk, &c, 0);
+  lua_close(L);
+  return c;
+}
+
+/// A new state with libraries, ctx, alc.llm and the script, ready to resume.
+lua_State* new_session(const chunk& c) {
+  lua_State* L = luaL_newstate();
+  open_same_libraries(L);
+  lua_createtable(L, 0, 0);
+  lua_setglobal(L, "ctx");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, raw_llm);
+  lua_setfield(L, -2, "llm");
+  lua_setglobal(L, "alc");
+  if (luaL_loadbuffer(L, c.bytecode.data(), c.bytecode.size(), "=script") != LUA_OK) {
+    std::fprintf(stderr, "raw baseline: %s\n", lua_tostring(L, -1));
+    std::exit(1);
+  }
+  return L;
+}
+
+}  // namespace
+
+raw_run_result run_raw_sessions(const std::string& code, std::size_t sessions, int threads) {
+  const chunk c = compile_once(code);
+  std::atomic<std::size_t> failures{0};
+  std::atomic<std::size_t> llm_calls{0};
+  std::vector<std::thread> workers;
+  const auto start = clock_type::now();
+  for (int t = 0; t < threads; ++t) {
+    const std::size_t share = sessions / static_cast<std::size_t>(threads) +
+                              (static_cast<std::size_t>(t) < sessions % threads ? 1 : 0);
+    workers.emplace_back([&c, share, &failures, &llm_calls] {
+      std::size_t calls = 0;
+      std::size_t failed = 0;
+      for (std::size_t i = 0; i < share; ++i) {
+        lua_State* L = new_session(c);
+        int results = 0;
+        int status = lua_resume(L, nullptr, 0, &results);
+        while (status == LUA_YIELD) {
+          ++calls;
+          lua_pop(L, results);
+          status = lua_resume(L, nullptr, 0, &results);
+        }
+        if (status != LUA_OK) ++failed;
+        lua_close(L);
+        if ((i & 63) == 63) progress().done += 64;
+      }
+      progress().done += share & 63;
+      failures += failed;
+      llm_calls += calls;
+    });
+  }
+  for (auto& w : workers) w.join();
+  raw_run_result r;
+  r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  r.sessions = sessions;
+  r.failures = failures;
+  r.llm_calls = llm_calls;
+  return r;
+}
+
+raw_memory_result raw_paused_memory(const std::string& code, std::size_t count) {
+  const chunk c = compile_once(code);
+  std::vector<lua_State*> held;
+  held.reserve(count);
+  const std::size_t before = rss_bytes();
+  for (std::size_t i = 0; i < count; ++i) {
+    lua_State* L = new_session(c);
+    int results = 0;
+    if (lua_resume(L, nullptr, 0, &results) != LUA_YIELD) {
+      std::fprintf(stderr, "raw baseline: the paused script did not pause\n");
+      std::exit(1);
+    }
+    held.push_back(L);
+    ++progress().done;
+  }
+  raw_memory_result r;
+  r.held = held.size();
+  const std::size_t after = rss_bytes();
+  r.rss_delta = after > before ? after - before : 0;
+  for (lua_State* L : held) lua_close(L);
+  return r;
+}
+
+}  // namespace alc_bench
