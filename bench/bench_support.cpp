@@ -1,6 +1,7 @@
 #include "bench/bench_support.hpp"
 
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,6 +62,15 @@ long proc_long(const char* path, long fallback) {
   return fallback;
 }
 
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 int online_cpus() {
   return std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
 }
@@ -96,6 +106,12 @@ void progress_display::begin(std::string label, std::size_t total) {
   }
 }
 
+void progress_display::relabel(std::string label, std::size_t total) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  label_ = std::move(label);
+  total_ = total;
+}
+
 void progress_display::end(const std::string& summary) {
   std::lock_guard<std::mutex> lock(mutex_);
   print_line(true, summary);
@@ -103,8 +119,7 @@ void progress_display::end(const std::string& summary) {
 }
 
 void progress_display::print_line(bool final_line, const std::string& summary) {
-  const double seconds =
-      std::chrono::duration<double>(clock_type::now() - started_).count();
+  const double seconds = std::chrono::duration<double>(clock_type::now() - started_).count();
   const std::size_t n = done.load();
   char counts[96];
   if (total_ > 0) {
@@ -114,13 +129,12 @@ void progress_display::print_line(bool final_line, const std::string& summary) {
     counts[0] = '\0';
   }
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K[%d/%d] %s %s %.1fs%s%s", run_index_, runs_total_,
-                 label_.c_str(), counts, seconds, final_line ? "  " : "",
-                 final_line ? summary.c_str() : "");
+    std::fprintf(stderr, "\r\033[K[%d/%d] %s %s %.1fs%s%s", run_index_, runs_total_, label_.c_str(),
+                 counts, seconds, final_line ? "  " : "", final_line ? summary.c_str() : "");
     if (final_line) std::fprintf(stderr, "\n");
   } else if (final_line) {
-    std::fprintf(stderr, "[%d/%d] %s %.1fs  %s\n", run_index_, runs_total_, label_.c_str(),
-                 seconds, summary.c_str());
+    std::fprintf(stderr, "[%d/%d] %s %.1fs  %s\n", run_index_, runs_total_, label_.c_str(), seconds,
+                 summary.c_str());
   }
   std::fflush(stderr);
 }

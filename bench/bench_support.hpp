@@ -17,8 +17,7 @@ namespace alc_bench {
 using clock_type = std::chrono::steady_clock;
 
 inline int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             clock_type::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
       .count();
 }
 
@@ -41,6 +40,9 @@ std::size_t meminfo_bytes(const char* field);
 /// An integer from a /proc file (e.g. /proc/sys/kernel/pid_max), or `fallback`.
 long proc_long(const char* path, long fallback);
 
+/// User + system CPU time of this process so far.
+double process_cpu_seconds();
+
 /// Restricts the calling thread (and every thread it creates later) to the
 /// first `cpus` CPUs, so a run "on N threads" cannot use more than N cores.
 void pin_to_cpus(int cpus);
@@ -57,6 +59,8 @@ class progress_display {
 
   /// Starts the run `label` of `total` units (sessions, probes ...).
   void begin(std::string label, std::size_t total);
+  /// Renames the current run (its size changed).
+  void relabel(std::string label, std::size_t total);
   /// Ends the current run with a one-line summary.
   void end(const std::string& summary);
   /// Units finished in the current run; workers add to it.

@@ -33,7 +33,9 @@ int llm_continue(lua_State* L, int, lua_KContext) {
 
 thread_local std::string host_prompt;  // what the host receives
 
-void hand_to_host(const char* prompt, std::size_t len) noexcept { host_prompt.assign(prompt, len); }
+void hand_to_host(const char* prompt, std::size_t len) noexcept {
+  host_prompt.assign(prompt, len);
+}
 
 /// `alc.llm(prompt [, opts])`: copies the prompt to the host and yields; the
 /// continuation returns the host's answer.
@@ -44,17 +46,15 @@ int raw_llm(lua_State* L) {
   return lua_yieldk(L, 0, 0, llm_continue);
 }
 
-struct chunk {
-  std::string bytecode;
-};
-
 int write_chunk(lua_State*, const void* p, size_t size, void* ud) {
-  static_cast<chunk*>(ud)->bytecode.append(static_cast<const char*>(p), size);
+  static_cast<lua_chunk*>(ud)->bytecode.append(static_cast<const char*>(p), size);
   return 0;
 }
 
-chunk compile_once(const std::string& code) {
-  chunk c;
+}  // namespace
+
+lua_chunk compile_chunk(const std::string& code) {
+  lua_chunk c;
   lua_State* L = luaL_newstate();
   if (luaL_loadbuffer(L, code.data(), code.size(), "=script") != LUA_OK) {
     std::fprintf(stderr, "raw baseline: %s\n", lua_tostring(L, -1));
@@ -65,14 +65,18 @@ chunk compile_once(const std::string& code) {
   return c;
 }
 
-/// A new state with libraries, ctx, alc.llm and the script, ready to resume.
-lua_State* new_session(const chunk& c) {
+lua_State* new_lua_session(const lua_chunk& c, int (*llm)(lua_State*), void* llm_upvalue) {
   lua_State* L = luaL_newstate();
   open_same_libraries(L);
   lua_createtable(L, 0, 0);
   lua_setglobal(L, "ctx");
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, raw_llm);
+  if (llm_upvalue != nullptr) {
+    lua_pushlightuserdata(L, llm_upvalue);
+    lua_pushcclosure(L, llm, 1);
+  } else {
+    lua_pushcfunction(L, llm);
+  }
   lua_setfield(L, -2, "llm");
   lua_setglobal(L, "alc");
   if (luaL_loadbuffer(L, c.bytecode.data(), c.bytecode.size(), "=script") != LUA_OK) {
@@ -82,10 +86,8 @@ lua_State* new_session(const chunk& c) {
   return L;
 }
 
-}  // namespace
-
 raw_run_result run_raw_sessions(const std::string& code, std::size_t sessions, int threads) {
-  const chunk c = compile_once(code);
+  const lua_chunk c = compile_chunk(code);
   std::atomic<std::size_t> failures{0};
   std::atomic<std::size_t> llm_calls{0};
   std::vector<std::thread> workers;
@@ -97,7 +99,7 @@ raw_run_result run_raw_sessions(const std::string& code, std::size_t sessions, i
       std::size_t calls = 0;
       std::size_t failed = 0;
       for (std::size_t i = 0; i < share; ++i) {
-        lua_State* L = new_session(c);
+        lua_State* L = new_lua_session(c, raw_llm, nullptr);
         int results = 0;
         int status = lua_resume(L, nullptr, 0, &results);
         while (status == LUA_YIELD) {
@@ -124,12 +126,12 @@ raw_run_result run_raw_sessions(const std::string& code, std::size_t sessions, i
 }
 
 raw_memory_result raw_paused_memory(const std::string& code, std::size_t count) {
-  const chunk c = compile_once(code);
+  const lua_chunk c = compile_chunk(code);
   std::vector<lua_State*> held;
   held.reserve(count);
   const std::size_t before = rss_bytes();
   for (std::size_t i = 0; i < count; ++i) {
-    lua_State* L = new_session(c);
+    lua_State* L = new_lua_session(c, raw_llm, nullptr);
     int results = 0;
     if (lua_resume(L, nullptr, 0, &results) != LUA_YIELD) {
       std::fprintf(stderr, "raw baseline: the paused script did not pause\n");

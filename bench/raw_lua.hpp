@@ -9,7 +9,20 @@
 #include <cstddef>
 #include <string>
 
+struct lua_State;
+
 namespace alc_bench {
+
+/// A script compiled once to bytecode.
+struct lua_chunk {
+  std::string bytecode;
+};
+lua_chunk compile_chunk(const std::string& code);
+/// luaL_newstate + the seven libraries alc's sandbox opens (base, coroutine,
+/// table, string, math, utf8, os) + an empty `ctx` + the chunk loaded on the
+/// stack. `llm` (a C function) becomes `alc.llm`, with `llm_upvalue` as its
+/// light-userdata upvalue when not null.
+lua_State* new_lua_session(const lua_chunk& chunk, int (*llm)(lua_State*), void* llm_upvalue);
 
 struct raw_run_result {
   double seconds = 0;

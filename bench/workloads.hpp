@@ -12,14 +12,14 @@ inline const char* const trivial_script = "return 42";
 
 /// b. `k` llm round trips.
 inline std::string llm_trips_script(int k) {
-  return "for i = 1, " + std::to_string(k) +
-         " do alc.llm('question ' .. i) end\nreturn 'done'";
+  return "for i = 1, " + std::to_string(k) + " do alc.llm('question ' .. i) end\nreturn 'done'";
 }
 
 /// c. A 50-line strategy (plan, solve, check): string and table work around
 /// three llm calls, returning a table. Uses only what every implementation
 /// provides (the standard libraries, `ctx`, `alc.llm`).
-inline const char* const strategy_script = R"lua(-- plan / solve / check: a 50-line strategy (session_bench workload c)
+inline const char* const strategy_script =
+    R"lua(-- plan / solve / check: a 50-line strategy (session_bench workload c)
 local task = ctx.task or "How many primes are there below 100?"
 local max_steps = 4
 

@@ -11,6 +11,7 @@ scripts/build.sh normal
 ctest --test-dir build --output-on-failure
 echo "== benchmark smoke run (no speed is asserted)"
 build/bench/alc_vm_bench --quick
+build/bench/alc_session_bench --quick --out build/session-bench-quick
 
 echo "== ASan+UBSan build"
 scripts/build.sh asan
