@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <future>
 #include <memory>
 #include <unordered_map>
@@ -87,6 +88,9 @@ T wait_result(std::future<T>& result, const char* what) {
 
 // ---- throughput runs ------------------------------------------------------------
 
+using time_box_atom = caf::atom_constant<caf::atom("timebox")>;
+constexpr time_box_atom time_box_atom_v{};
+
 struct driver_outcome {
   alc_run_result result;
   int64_t finished_at = 0;  ///< now_ns() when the last session closed
@@ -95,23 +99,44 @@ struct driver_outcome {
 class session_driver final : public caf::event_based_actor {
  public:
   session_driver(caf::actor_config& cfg, caf::actor registry, alc::session_spec spec,
-                 std::size_t total, std::size_t in_flight, std::promise<driver_outcome>* out)
+                 std::size_t total, std::size_t in_flight, std::chrono::seconds time_box,
+                 std::promise<driver_outcome>* out)
       : caf::event_based_actor(cfg),
         registry_(std::move(registry)),
         spec_(std::move(spec)),
         total_(total),
         in_flight_(in_flight),
+        time_box_(time_box),
         out_(out) {}
 
   caf::behavior make_behavior() override {
     result_.latency_us.reserve(total_);
     for (std::size_t i = 0; i < std::min(in_flight_, total_); ++i) spawn_one();
+    delayed_send(this, time_box_, time_box_atom_v);
     return {
+        [this](time_box_atom) {
+          if (closed_ == total_) return;
+          result_.status = "time-boxed";
+          result_.note = "stopped after " + std::to_string(time_box_.count()) + " s with " +
+                         std::to_string(closed_) + " of " + std::to_string(total_) +
+                         " sessions closed";
+          deliver();
+        },
         [this](alc::event_atom, const std::string& id, const alc::session_event& event) {
           on_event(id, event);
         },
+        [this](std::string& id, caf::actor& session) { on_spawned(id, session); },
         [](const alc::resume_outcome&) {},
-        [this](caf::error& error) { on_error(error); },
+        [this](caf::error& error) {
+          on_error(error);
+          const auto verb = alc::to_verb_error(error);
+          const bool refused_spawn = verb && (verb->code == alc::error_code::invalid_spec ||
+                                              verb->code == alc::error_code::capacity);
+          if (refused_spawn && !spawn_times_.empty()) {
+            spawn_times_.pop_front();
+            closed_one();
+          }
+        },
     };
   }
 
@@ -128,24 +153,27 @@ class session_driver final : public caf::event_based_actor {
     caf::actor session;
   };
 
+  // Spawns go out as plain messages, not request().then: CAF 0.17 keeps an
+  // actor's pending responses in a flat vector (linear find and erase), so
+  // 100k outstanding requests would make every reply cost O(100k). The
+  // registry answers spawns in the order it receives them (CAF keeps the
+  // order between two actors), so the replies pair with `spawn_times_`.
   void spawn_one() {
     ++launched_;
-    const int64_t t0 = now_ns();
-    request(registry_, caf::infinite, alc::spawn_atom_v, spec_, caf::actor_cast<caf::actor>(this))
-        .then(
-            [this, t0](std::string& id, caf::actor& session) {
-              auto it = records_.try_emplace(std::move(id)).first;
-              it->second.spawned_at = t0;
-              if (it->second.closed_at != 0) {
-                complete(it);
-              } else {
-                it->second.session = std::move(session);
-              }
-            },
-            [this](caf::error& error) {
-              on_error(error);
-              closed_one();
-            });
+    spawn_times_.push_back(now_ns());
+    send(registry_, alc::spawn_atom_v, spec_, caf::actor_cast<caf::actor>(this));
+  }
+
+  void on_spawned(std::string& id, caf::actor& session) {
+    const int64_t t0 = spawn_times_.front();
+    spawn_times_.pop_front();
+    auto it = records_.try_emplace(std::move(id)).first;
+    it->second.spawned_at = t0;
+    if (it->second.closed_at != 0) {
+      complete(it);
+    } else {
+      it->second.session = std::move(session);
+    }
   }
 
   void on_event(const std::string& id, const alc::session_event& event) {
@@ -181,11 +209,13 @@ class session_driver final : public caf::event_based_actor {
     ++closed_;
     ++progress().done;
     if (launched_ < total_) spawn_one();
-    if (closed_ == total_) {
-      result_.sessions = closed_;
-      out_->set_value(driver_outcome{std::move(result_), now_ns()});
-      quit();
-    }
+    if (closed_ == total_) deliver();
+  }
+
+  void deliver() {
+    result_.sessions = closed_;
+    out_->set_value(driver_outcome{std::move(result_), now_ns()});
+    quit();
   }
 
   void on_error(const caf::error& error) {
@@ -196,9 +226,11 @@ class session_driver final : public caf::event_based_actor {
   alc::session_spec spec_;
   std::size_t total_;
   std::size_t in_flight_;
+  std::chrono::seconds time_box_;
   std::promise<driver_outcome>* out_;
   std::size_t launched_ = 0;
   std::size_t closed_ = 0;
+  std::deque<int64_t> spawn_times_;  ///< of spawns not answered yet, in order
   std::unordered_map<std::string, record> records_;
   alc_run_result result_;
 };
@@ -471,7 +503,8 @@ class fairness_driver final : public caf::event_based_actor {
 }  // namespace
 
 alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spec& spec,
-                                std::size_t sessions, std::size_t in_flight) {
+                                std::size_t sessions, std::size_t in_flight,
+                                std::chrono::seconds time_box) {
   const std::size_t drivers = std::max<std::size_t>(1, config.responders);
   std::vector<std::promise<driver_outcome>> promises(drivers);
   alc_run_result result;
@@ -482,7 +515,7 @@ alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spe
       // Shares of the sessions and of the in-flight limit.
       const std::size_t share = sessions / drivers + (d < sessions % drivers ? 1 : 0);
       const std::size_t window = std::max<std::size_t>(1, in_flight / drivers);
-      rt.system().spawn<session_driver>(rt.registry(), spec, share, window, &promises[d]);
+      rt.system().spawn<session_driver>(rt.registry(), spec, share, window, time_box, &promises[d]);
     }
     int64_t finished_at = started_at;
     for (auto& promise : promises) {
@@ -494,6 +527,7 @@ alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spe
       result.failures += r.failures;
       result.llm_calls += r.llm_calls;
       if (result.note.empty()) result.note = r.note;
+      if (r.status != "ok") result.status = r.status;
       result.latency_us.insert(result.latency_us.end(), r.latency_us.begin(), r.latency_us.end());
       result.resume_us.insert(result.resume_us.end(), r.resume_us.begin(), r.resume_us.end());
     }
@@ -538,6 +572,7 @@ alc_memory_result alc_paused_memory(const alc_config& config, const std::string&
   alc_memory_result result;
   {
     bench_runtime rt(config);
+    release_free_memory();
     const std::size_t before = rss_bytes();
     hold_driver::setup s;
     s.registry = rt.registry();

@@ -23,7 +23,7 @@ struct alc_config {
 };
 
 struct alc_run_result {
-  std::string status = "ok";
+  std::string status = "ok";  ///< "ok" or "time-boxed"
   std::string note;
   double seconds = 0;
   std::size_t sessions = 0;  ///< sessions that closed
@@ -33,8 +33,11 @@ struct alc_run_result {
   std::vector<float> resume_us;   ///< resume sent -> next `pause_requested` received
 };
 
+/// Runs `sessions` sessions with at most `in_flight` alive. A run that is not
+/// done after `time_box` stops there (status "time-boxed", partial figures).
 alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spec& spec,
-                                std::size_t sessions, std::size_t in_flight);
+                                std::size_t sessions, std::size_t in_flight,
+                                std::chrono::seconds time_box);
 
 struct alc_probe_result {
   std::string status = "ok";

@@ -1,5 +1,6 @@
 #include "bench/bench_support.hpp"
 
+#include <malloc.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -38,6 +39,10 @@ std::size_t rss_bytes() {
   std::size_t resident = 0;
   statm >> size >> resident;
   return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+void release_free_memory() {
+  malloc_trim(0);
 }
 
 std::size_t meminfo_bytes(const char* field) {

@@ -35,6 +35,9 @@ std::optional<percentiles> summarize(std::vector<float>& samples_us);
 
 /// Resident set size of this process (second field of /proc/self/statm).
 std::size_t rss_bytes();
+/// Returns the heap's free pages to the system (malloc_trim), so that an
+/// RSS delta measured next counts new allocations instead of reused pages.
+void release_free_memory();
 /// A field of /proc/meminfo in bytes (MemAvailable, KernelStack, ...), 0 if absent.
 std::size_t meminfo_bytes(const char* field);
 /// An integer from a /proc file (e.g. /proc/sys/kernel/pid_max), or `fallback`.

@@ -3,14 +3,14 @@
 # and reads RESULTS_DIR/{throughput,latency,resume}.dat ("-" = not measured).
 if (!exists("dir")) dir = "session-bench-results"
 
-set terminal pngcairo size 1400,700 font "sans,10"
+set terminal pngcairo size 1400,700 font "sans,10" noenhanced
 set datafile missing "-"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set key top right
+set key above
 set xtics rotate by -40 left nomirror
 set logscale y
 set format y "%.0s%c"
@@ -22,7 +22,7 @@ plot dir."/throughput.dat" using 2:xtic(1) title "alc" lc rgb "#1f77b4", \
      "" using 3 title "raw Lua C API (limit)" lc rgb "#7f7f7f", \
      "" using 4 title "thread per session" lc rgb "#d62728"
 
-set format y "%g"
+set format y "%.0s%c"
 set output dir."/latency.png"
 set title "Spawn -> done latency per session, closed loop at full load (lower is better; log scale)"
 set ylabel "microseconds"

@@ -129,6 +129,7 @@ raw_memory_result raw_paused_memory(const std::string& code, std::size_t count) 
   const lua_chunk c = compile_chunk(code);
   std::vector<lua_State*> held;
   held.reserve(count);
+  release_free_memory();
   const std::size_t before = rss_bytes();
   for (std::size_t i = 0; i < count; ++i) {
     lua_State* L = new_lua_session(c, raw_llm, nullptr);

@@ -270,6 +270,7 @@ tps_memory_result tps_paused_memory(const std::string& code, std::size_t count) 
   tps_memory_result r;
   launcher l;
   host h(true);
+  release_free_memory();
   const std::size_t rss_before = rss_bytes();
   const std::size_t kstack_before = meminfo_bytes("KernelStack");
   std::size_t started = 0;

@@ -19,6 +19,7 @@ vm_memory_result alc_vm_paused_memory(const std::string& code, std::size_t count
   opts.clock = std::make_shared<alc::preemption_clock>();
   std::vector<std::unique_ptr<alc::script_vm>> held;
   held.reserve(count);
+  release_free_memory();
   const std::size_t before = rss_bytes();
   vm_memory_result r;
   for (std::size_t i = 0; i < count; ++i) {

@@ -127,12 +127,10 @@ int bridged_wrap(lua_State* L) {
 }  // namespace
 
 void install_coroutine_bridge(lua_State* L) {
-  lua_getglobal(L, LUA_COLIBNAME);
   lua_pushcfunction(L, bridged_resume);
   lua_setfield(L, -2, "resume");
   lua_pushcfunction(L, bridged_wrap);
   lua_setfield(L, -2, "wrap");
-  lua_pop(L, 1);
 }
 
 }  // namespace alc

@@ -1,20 +1,221 @@
 // The sandbox of lua-api.md: only the libraries a script needs, with every
 // door to the host (files, processes, environment, bytecode) removed.
+//
+// Only the base library is opened up front. coroutine, table, string, math,
+// utf8 and os are opened the first time a script touches them: most of a
+// fresh state's memory and set-up time is library tables that a short
+// script never reads. A metatable on the globals table does it, and every
+// way a script can look at the globals table as a table (pairs, next,
+// rawget, getmetatable, setmetatable) opens whatever is left first, so the
+// laziness cannot be observed.
+#include <cstring>
+
 #include "lua_bridge/vm_core.hpp"
 
 namespace alc {
 namespace {
 
-void require_library(lua_State* L, const char* name, lua_CFunction open) {
-  luaL_requiref(L, name, open, 1);
+void open_string_library(lua_State* L) {
+  luaopen_string(L);  // also gives strings their metatable
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+}
+
+// os: the clock and calendar only.
+void open_os_library(lua_State* L) {
+  luaopen_os(L);
+  lua_createtable(L, 0, 4);
+  for (const char* keep : {"time", "clock", "date", "difftime"}) {
+    lua_getfield(L, -2, keep);
+    lua_setfield(L, -2, keep);
+  }
+  lua_remove(L, -2);
+}
+
+void open_coroutine_library(lua_State* L) {
+  luaopen_coroutine(L);
+  install_coroutine_bridge(L);
+}
+
+struct lazy_library {
+  const char* name;
+  void (*open)(lua_State* L);  ///< pushes the finished library table
+};
+
+const lazy_library lazy_libraries[] = {
+    {LUA_COLIBNAME, open_coroutine_library},
+    {LUA_TABLIBNAME, [](lua_State* L) { luaopen_table(L); }},
+    {LUA_STRLIBNAME, open_string_library},
+    {LUA_MATHLIBNAME, [](lua_State* L) { luaopen_math(L); }},
+    {LUA_UTF8LIBNAME, [](lua_State* L) { luaopen_utf8(L); }},
+    {LUA_OSLIBNAME, open_os_library},
+};
+constexpr unsigned all_opened = (1u << std::size(lazy_libraries)) - 1;
+static_assert(std::size(lazy_libraries) <= 8, "vm_core::libraries_opened is 8 bits");
+
+// Its address keys the globals' metatable in the registry.
+const char lazy_globals_key = 0;
+
+int lazy_index_of(lua_State* L, int key) {
+  if (lua_type(L, key) != LUA_TSTRING) return -1;
+  const char* name = lua_tostring(L, key);
+  for (std::size_t i = 0; i < std::size(lazy_libraries); ++i) {
+    if (std::strcmp(name, lazy_libraries[i].name) == 0) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool pending(lua_State* L) {
+  return core_of(L).libraries_opened != all_opened;
+}
+
+// Marks library `i` as taken; true if it still has to be opened.
+bool claim(lua_State* L, int i) {
+  auto& opened = core_of(L).libraries_opened;
+  const auto bit = static_cast<uint8_t>(1u << i);
+  if ((opened & bit) != 0) return false;
+  opened |= bit;
+  return true;
+}
+
+void drop_lazy_metatable(lua_State* L) {
+  lua_pushglobaltable(L);
+  if (lua_getmetatable(L, -1)) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_globals_key);
+    if (lua_rawequal(L, -1, -2)) {
+      lua_pushnil(L);
+      lua_setmetatable(L, -4);
+    }
+    lua_pop(L, 2);
+  }
   lua_pop(L, 1);
 }
 
-void remove_field(lua_State* L, const char* table, const char* field) {
-  lua_getglobal(L, table);
-  lua_pushnil(L);
-  lua_setfield(L, -2, field);
+// Opens library `i` and makes it the global of its name, unless the
+// script has given that global a value of its own. Leaves the library on
+// the stack.
+void open_lazy(lua_State* L, int i) {
+  const char* name = lazy_libraries[i].name;
+  lazy_libraries[i].open(L);
+  lua_pushglobaltable(L);
+  lua_pushstring(L, name);
+  if (lua_rawget(L, -2) == LUA_TNIL) {
+    lua_pushstring(L, name);
+    lua_pushvalue(L, -4);
+    lua_rawset(L, -4);
+  }
+  lua_pop(L, 2);
+  if (!pending(L)) drop_lazy_metatable(L);
+}
+
+void open_all_lazy(lua_State* L) {
+  for (std::size_t i = 0; i < std::size(lazy_libraries); ++i) {
+    if (claim(L, static_cast<int>(i))) {
+      open_lazy(L, static_cast<int>(i));
+      lua_pop(L, 1);
+    }
+  }
+}
+
+bool is_globals(lua_State* L, int index) {
+  if (lua_type(L, index) != LUA_TTABLE) return false;
+  lua_pushglobaltable(L);
+  const bool same = lua_rawequal(L, index, -1);
   lua_pop(L, 1);
+  return same;
+}
+
+// __index of the globals: a library's name opens it.
+int lazy_global_index(lua_State* L) {
+  const int i = lazy_index_of(L, 2);
+  if (i < 0 || !claim(L, i)) return 0;  // an undefined global reads as nil
+  open_lazy(L, i);
+  return 1;
+}
+
+// __newindex of the globals: assigning a library's name first replaces the
+// library, as it would if the library had been there all along.
+int lazy_global_newindex(lua_State* L) {
+  const int i = lazy_index_of(L, 2);
+  if (i >= 0) claim(L, i);
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  if (i >= 0 && !pending(L)) drop_lazy_metatable(L);
+  return 0;
+}
+
+int raw_next(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (lua_next(L, 1) != 0) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+int lazy_global_pairs(lua_State* L) {
+  open_all_lazy(L);
+  lua_pushcfunction(L, raw_next);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+// The string metatable until the string library is opened.
+int lazy_string_index(lua_State* L) {
+  const int i = 2;  // string's place in lazy_libraries
+  if (claim(L, i)) {
+    open_lazy(L, i);
+    lua_pop(L, 1);
+  } else {
+    // The script gave the global `string` a value of its own before using
+    // the library; strings still get the library as their __index.
+    open_string_library(L);
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_gettable(L, -2);
+  return 1;
+}
+
+// next, rawget and getmetatable of the base library, opening everything
+// first when they look at the globals table.
+int globals_aware(lua_State* L) {
+  if (pending(L) && is_globals(L, 1)) open_all_lazy(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+void wrap_globals_aware(lua_State* L, const char* name) {
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, globals_aware, 1);
+  lua_setglobal(L, name);
+}
+
+void install_lazy_libraries(lua_State* L) {
+  lua_pushglobaltable(L);
+  lua_createtable(L, 0, 3);
+  lua_pushcfunction(L, lazy_global_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, lazy_global_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, lazy_global_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_globals_key);
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+
+  lua_pushliteral(L, "");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, lazy_string_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+
+  for (const char* name : {"next", "rawget", "getmetatable"}) wrap_globals_aware(L, name);
 }
 
 // setmetatable without finalizers: a `__gc` would run script code when the
@@ -23,6 +224,7 @@ int sandboxed_setmetatable(lua_State* L) {
   const int type = lua_type(L, 2);
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
+  if (pending(L) && is_globals(L, 1)) open_all_lazy(L);
   if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) {
     return luaL_error(L, "cannot change a protected metatable");
   }
@@ -61,21 +263,7 @@ int text_only_load(lua_State* L) {
 }  // namespace
 
 void open_sandbox(lua_State* L) {
-  require_library(L, LUA_GNAME, luaopen_base);
-  require_library(L, LUA_COLIBNAME, luaopen_coroutine);
-  require_library(L, LUA_TABLIBNAME, luaopen_table);
-  require_library(L, LUA_STRLIBNAME, luaopen_string);
-  require_library(L, LUA_MATHLIBNAME, luaopen_math);
-  require_library(L, LUA_UTF8LIBNAME, luaopen_utf8);
-
-  // os: the clock and calendar only.
-  luaopen_os(L);
-  lua_createtable(L, 0, 4);
-  for (const char* keep : {"time", "clock", "date", "difftime"}) {
-    lua_getfield(L, -2, keep);
-    lua_setfield(L, -2, keep);
-  }
-  lua_setglobal(L, "os");
+  luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
   lua_pop(L, 1);
 
   // io, debug and package are never opened; base brings these two.
@@ -83,12 +271,11 @@ void open_sandbox(lua_State* L) {
     lua_pushnil(L);
     lua_setglobal(L, name);
   }
-  remove_field(L, LUA_STRLIBNAME, "dump");
-
   lua_getglobal(L, "load");
   lua_pushcclosure(L, text_only_load, 1);
   lua_setglobal(L, "load");
   lua_register(L, "setmetatable", sandboxed_setmetatable);
+  install_lazy_libraries(L);
 }
 
 }  // namespace alc

@@ -73,7 +73,6 @@ int setup_vm(lua_State* L) {
   lua_json::install_array_marker(L);
   open_alc_library(L);
   open_package_loader(L);
-  install_coroutine_bridge(L);
 
   if (args.ctx->is_null()) {
     lua_newtable(L);
@@ -137,6 +136,7 @@ void vm_core::close_state() {
     lua_close(L);
     L = nullptr;
     script = nullptr;
+    memory.release_all();
   }
 }
 
@@ -373,6 +373,10 @@ uint64_t script_vm::reserve_query_ids(std::size_t count) {
 
 std::size_t script_vm::memory_used() const {
   return core_->memory.used();
+}
+
+std::size_t script_vm::memory_held() const {
+  return core_->memory.held();
 }
 
 std::chrono::microseconds script_vm::cpu_used() const {

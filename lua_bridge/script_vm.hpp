@@ -95,8 +95,11 @@ class script_vm {
   /// (for a fork's merged pause) never repeat the script's own.
   uint64_t reserve_query_ids(std::size_t count);
 
-  /// Bytes currently allocated by this VM.
+  /// Bytes the Lua state has allocated and not freed.
   std::size_t memory_used() const;
+  /// Bytes this VM holds from the system (freed objects kept for reuse
+  /// included): what the memory limit applies to.
+  std::size_t memory_held() const;
   /// Time spent executing so far (coarse, per slice).
   std::chrono::microseconds cpu_used() const;
 

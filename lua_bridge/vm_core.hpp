@@ -45,6 +45,7 @@ struct vm_core {
   uint64_t next_query_id = 0;
   bool extensions_loaded = false;  ///< the off-hot-path C primitives are in `alc`
   bool prelude_loaded = false;
+  uint8_t libraries_opened = 0;  ///< bit per lazily opened standard library (sandbox.cpp)
 
   // Scratch space for C functions (outlives any longjmp through them).
   std::string scratch_text;
@@ -94,6 +95,7 @@ void open_alc_library(lua_State* L);
 void open_host_library(lua_State* L);
 /// Installs `require` for the VM's package paths.
 void open_package_loader(lua_State* L);
+/// Replaces resume and wrap in the coroutine library on top of the stack.
 void install_coroutine_bridge(lua_State* L);
 
 /// Loads `source` as a function (compiling once per cache), leaving it on

@@ -94,3 +94,86 @@ TEST_CASE("a memory bomb fails its own VM with memory_limit and spares another",
   bystander->answer_llm({"yes "});
   CHECK(require_done(run_until_blocked(*bystander)) == json("yes 1000"));
 }
+
+TEST_CASE("standard libraries opened on first use look as if always there", "[sandbox]") {
+  vm_harness harness;
+  const char* library_names = "{'coroutine', 'table', 'string', 'math', 'utf8', 'os'}";
+  SECTION("pairs over _G lists every library") {
+    CHECK(run_value(harness, std::string("local seen = {} for k in pairs(_G) do seen[k] = true end "
+                                         "for _, n in ipairs(") +
+                                 library_names + ") do assert(seen[n], n) end return true") ==
+          json(true));
+  }
+  SECTION("next over _G lists every library") {
+    CHECK(run_value(harness, std::string("local seen, k = {}, next(_G) "
+                                         "while k do seen[k] = true k = next(_G, k) end "
+                                         "for _, n in ipairs(") +
+                                 library_names + ") do assert(seen[n], n) end return true") ==
+          json(true));
+  }
+  SECTION("rawget sees a library never touched before") {
+    CHECK(run_value(harness, "return type(rawget(_G, 'utf8'))") == json("table"));
+  }
+  SECTION("_G has no metatable of its own") {
+    CHECK(run_value(harness, "return getmetatable(_G) == nil") == json(true));
+  }
+  SECTION("a script's own metatable on _G keeps the libraries reachable") {
+    CHECK(run_value(harness, R"(
+      setmetatable(_G, {__index = function(_, k) error("undefined global " .. k, 2) end})
+      return math.floor(2.5) .. table.concat({"a", "b"}) .. utf8.char(65))") == json("2abA"));
+  }
+  SECTION("assigning a library's name before use replaces it") {
+    CHECK(run_value(harness, "math = 5 return math") == json(5));
+    CHECK(run_value(harness, "table = nil return table == nil") == json(true));
+  }
+  SECTION("string methods work before the string global is read") {
+    CHECK(run_value(harness, "return ('abc'):upper() .. ('%d'):format(7)") == json("ABC7"));
+    CHECK(run_value(harness, "string = nil return ('abc'):rep(2)") == json("abcabc"));
+    CHECK(run_value(harness, "string = nil return ('x').dump == nil") == json(true));
+  }
+  SECTION("an undefined global still reads as nil") {
+    CHECK(run_value(harness, "return undefined_name == nil and mathx == nil") == json(true));
+  }
+  SECTION("the same library table every time") {
+    CHECK(run_value(harness, "local m = math return m == math and _G.math == m") == json(true));
+  }
+}
+
+TEST_CASE("objects of every small size are reused after the collector frees them",
+          "[sandbox][memory]") {
+  vm_harness harness;
+  auto opts = harness.options();
+  opts.memory_limit = 4 << 20;
+  // Waves of strings of one size each: 1.5 MiB live per wave, 20 waves. If
+  // freed objects were not reused, the memory held would pass the limit.
+  auto vm = harness.make(R"(
+    local total = 0
+    for wave = 1, 20 do
+      local size = 8 + wave * 9
+      local keep = {}
+      for i = 1, (1536 * 1024) // (size + 40) do
+        keep[i] = string.rep("x", size - 6) .. string.format("%06d", i)
+      end
+      total = total + #keep
+      keep = nil
+      collectgarbage()
+    end
+    return total)",
+                         json::object(), opts);
+  const auto value = require_done(run_until_blocked(*vm));
+  CHECK(value.get<int64_t>() > 100000);
+}
+
+TEST_CASE("a VM gives all its memory back when its script ends", "[sandbox][memory]") {
+  vm_harness harness;
+  auto vm = harness.make(
+      "local t = {} for i = 1, 5000 do t[i] = tostring(i) end "
+      "return alc.llm('n?') .. #t");
+  require_llm_call(run_until_blocked(*vm));
+  CHECK(vm->memory_held() >= vm->memory_used());
+  CHECK(vm->memory_used() > 5000 * 16);
+  vm->answer_llm({"n="});
+  CHECK(require_done(run_until_blocked(*vm)) == json("n=5000"));
+  CHECK(vm->memory_used() == 0);
+  CHECK(vm->memory_held() == 0);
+}
