@@ -1,5 +1,6 @@
 #include "bench/bench_support.hpp"
 
+#include <dlfcn.h>
 #include <malloc.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -41,7 +42,25 @@ std::size_t rss_bytes() {
   return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 }
 
+namespace {
+// mimalloc's entry points, when the program is linked with it.
+template <typename Function>
+Function* mimalloc_function(const char* name) {
+  return reinterpret_cast<Function*>(dlsym(RTLD_DEFAULT, name));
+}
+}  // namespace
+
+std::string allocator_name() {
+  if (auto* version = mimalloc_function<int()>("mi_version")) {
+    const int v = version();
+    return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." +
+           std::to_string(v % 10);
+  }
+  return "glibc malloc";
+}
+
 void release_free_memory() {
+  if (auto* collect = mimalloc_function<void(bool)>("mi_collect")) collect(true);
   malloc_trim(0);
 }
 

@@ -35,6 +35,8 @@ std::optional<percentiles> summarize(std::vector<float>& samples_us);
 
 /// Resident set size of this process (second field of /proc/self/statm).
 std::size_t rss_bytes();
+/// The malloc this process runs with ("mimalloc 2.0.9", "glibc malloc").
+std::string allocator_name();
 /// Returns the heap's free pages to the system (malloc_trim), so that an
 /// RSS delta measured next counts new allocations instead of reused pages.
 void release_free_memory();

@@ -391,6 +391,7 @@ class session_bench {
           {"lua", LUA_RELEASE},
           {"caf", CAF_VERSION},
           {"compiler", __VERSION__},
+          {"allocator", allocator_name()},
           {"thread_limit", tps_thread_limit()},
           {"loadavg_1m", load[0]},
           {"quick", o_.quick}});
