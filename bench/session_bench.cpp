@@ -696,7 +696,9 @@ class session_bench {
     // Predict from the largest hold so far; hold fewer (in steps of 100k)
     // when the target would not fit, and nothing when even that would not.
     const std::size_t available = meminfo_bytes("MemAvailable");
-    const std::size_t floor = std::max<std::size_t>(available / 6, std::size_t{4} << 30);
+    // The hold driver also stops at the floor while it runs, so the
+    // prediction may be close: 5% over the largest hold's per-session figure.
+    const std::size_t floor = std::max<std::size_t>(available / 12, std::size_t{3} << 29);
     double per_session = 0;
     std::size_t largest = 0;
     for (const auto& f : figures_) {
@@ -709,9 +711,9 @@ class session_bench {
     std::string reduced;
     if (per_session > 0) {
       const double budget = static_cast<double>(available) - static_cast<double>(floor);
-      const double predicted = per_session * 1.15 * static_cast<double>(target_held);
+      const double predicted = per_session * 1.05 * static_cast<double>(target_held);
       if (predicted > budget) {
-        const auto fits = static_cast<std::size_t>(std::max(0.0, budget / (per_session * 1.15)));
+        const auto fits = static_cast<std::size_t>(std::max(0.0, budget / (per_session * 1.05)));
         held = fits / 100000 * 100000;
         reduced = in_flight_text(target_held) + " would need about " + bytes_text(predicted) +
                   " and MemAvailable is " + bytes_text(static_cast<double>(available)) +
