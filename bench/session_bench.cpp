@@ -811,7 +811,7 @@ class session_bench {
               (*a)["sessions_per_s"].get<double>() / (*t)["sessions_per_s"].get<double>();
           target(name, r, "ratio", ">= 5", r >= 5.0, ok(a) ? "" : "alc run time-boxed");
         } else {
-          target(name, std::nullopt, "ratio", ">= 5", true,
+          target(name, std::nullopt, "ratio", ">= 5", std::nullopt,
                  "thread-per-session cannot run this (" + in_flight_text(n) + " OS threads)");
         }
       }
