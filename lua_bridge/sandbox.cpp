@@ -195,14 +195,13 @@ void wrap_globals_aware(lua_State* L, const char* name) {
 }
 
 void install_lazy_libraries(lua_State* L) {
+  const luaL_Reg metamethods[] = {{"__index", lazy_global_index},
+                                  {"__newindex", lazy_global_newindex},
+                                  {"__pairs", lazy_global_pairs},
+                                  {nullptr, nullptr}};
   lua_pushglobaltable(L);
   lua_createtable(L, 0, 3);
-  lua_pushcfunction(L, lazy_global_index);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, lazy_global_newindex);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushcfunction(L, lazy_global_pairs);
-  lua_setfield(L, -2, "__pairs");
+  luaL_setfuncs(L, metamethods, 0);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_globals_key);
   lua_setmetatable(L, -2);
