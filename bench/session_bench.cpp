@@ -530,9 +530,20 @@ class session_bench {
     auto r = run_alc_sessions(alc_for(threads), spec, total, in_flight, s_.time_box);
     if (r.failures != 0) ++errors_;
     const double rate = static_cast<double>(r.sessions) / r.seconds;
+    json j = sessions_figure(name, "alc", threads, in_flight, r);
+    last_summary_ = count_text(rate) + " sessions/s, p99 " +
+                    (j["latency_us"].is_null() ? "-" : micros_text(j["latency_us"]["p99"]));
+    emit(std::move(j));
+  }
+
+  /// The JSON figure of one throughput run (alc or thread-per-session).
+  template <typename Result>
+  static json sessions_figure(const std::string& workload, const char* impl, int threads,
+                              std::size_t in_flight, Result& r) {
+    const double rate = static_cast<double>(r.sessions) / r.seconds;
     json j = {{"bench", "sessions"},
-              {"workload", name},
-              {"impl", "alc"},
+              {"workload", workload},
+              {"impl", impl},
               {"threads", threads},
               {"in_flight", in_flight},
               {"sessions", r.sessions},
@@ -544,9 +555,7 @@ class session_bench {
               {"resume_latency_us", pct_json(r.resume_us)},
               {"status", r.status}};
     if (!r.note.empty()) j["note"] = r.note;
-    last_summary_ = count_text(rate) + " sessions/s, p99 " +
-                    (j["latency_us"].is_null() ? "-" : micros_text(j["latency_us"]["p99"]));
-    emit(std::move(j));
+    return j;
   }
 
   void run_tps(const workload& w, int threads, std::size_t in_flight, std::size_t total) {
@@ -554,20 +563,7 @@ class session_bench {
     auto r = run_tps_sessions(w.code, total, in_flight);
     const double rate = static_cast<double>(r.sessions) / r.seconds;
     if (r.failures != 0) ++errors_;
-    json j = {{"bench", "sessions"},
-              {"workload", w.name},
-              {"impl", "thread_per_session"},
-              {"threads", threads},
-              {"in_flight", in_flight},
-              {"sessions", r.sessions},
-              {"seconds", r.seconds},
-              {"sessions_per_s", rate},
-              {"llm_calls_per_s", static_cast<double>(r.llm_calls) / r.seconds},
-              {"failures", r.failures},
-              {"latency_us", pct_json(r.latency_us)},
-              {"resume_latency_us", pct_json(r.resume_us)},
-              {"status", r.status}};
-    if (!r.note.empty()) j["note"] = r.note;
+    json j = sessions_figure(w.name, "thread_per_session", threads, in_flight, r);
     last_summary_ = r.status == "ok" ? count_text(rate) + " sessions/s" : r.status + ": " + r.note;
     emit(std::move(j));
   }
