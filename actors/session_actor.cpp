@@ -1,12 +1,14 @@
 #include "actors/session_actor.hpp"
 
-#include <algorithm>
 #include <utility>
+#include <variant>
 
 #include <caf/all.hpp>
 
-#include "actors/fork_group.hpp"
+#include "actors/fork_children.hpp"
 #include "actors/pending_answers.hpp"
+#include "actors/session_machine.hpp"
+#include "actors/session_subscribers.hpp"
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/script_vm.hpp"
 #include "messages/json_codec.hpp"
@@ -43,8 +45,27 @@ live_state as_live(const execution_state& state) {
   return running_state{};
 }
 
-/// One session: its VM, its state machine, its subscribers and awaiters.
-/// Every transition happens inside this actor, so each is atomic.
+/// What the waiting script gets back: LLM answers, a value, or an error it raises.
+struct reply_error {
+  std::string message;
+};
+using script_reply =
+    std::variant<std::monostate, std::vector<std::string>, nlohmann::json, reply_error>;
+
+/// The data an input carries to the effects of its transition. The machine
+/// decides which effects run; each takes only its own field.
+struct transition_data {
+  std::optional<pause_info> pause;                ///< publish_pause
+  script_reply reply;                             ///< answer_script
+  std::vector<query_response> child_answers;      ///< answer_children
+  const service_call* store_request = nullptr;    ///< ask_store
+  const nlohmann::json* fork_argument = nullptr;  ///< start_children
+  cancel_reason stop;                             ///< stop_children
+  std::optional<terminal_outcome> outcome;        ///< finish
+};
+
+/// One session: a mailbox around its session_machine. Handlers turn
+/// messages into machine inputs; `advance` applies the transition's effects.
 class session_actor final : public caf::event_based_actor {
  public:
   session_actor(caf::actor_config& cfg, session_setup setup)
@@ -58,7 +79,9 @@ class session_actor final : public caf::event_based_actor {
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
     start();
     return {
-        [this](continue_atom) { run_slice(); },
+        [this](continue_atom) {
+          if (machine_.phase() == session_phase::running && vm_) run_slice();  // else stale
+        },
         [this](state_atom) -> execution_state {
           touch();
           return state_;
@@ -70,12 +93,12 @@ class session_actor final : public caf::event_based_actor {
           return caf::ok_atom_v;
         },
         [this](subscribe_atom, const caf::actor& subscriber) {
-          on_subscribe(subscriber);
+          subscribe(subscriber);
           return caf::ok_atom_v;
         },
         [this](unsubscribe_atom, const caf::actor& subscriber) {
           touch();
-          drop_subscriber(subscriber.address());
+          subscribers_.remove(subscriber.address());
           demonitor(subscriber);
           return caf::ok_atom_v;
         },
@@ -83,20 +106,76 @@ class session_actor final : public caf::event_based_actor {
         [this](summary_atom) { return summary(); },
         [this](sweep_atom, caf::timespan ttl) { return on_sweep(ttl); },
         [this](evict_atom) {
-          drop_children(cancel_reason{cancel_code::parent_dropped, "the parent session ended", 0});
+          children_.stop(this,
+                         cancel_reason{cancel_code::parent_dropped, "the parent session ended", 0});
           vm_.reset();
           quit();
         },
         [this](fork_atom, uint64_t child, const execution_state& state) {
           on_child_report(static_cast<std::size_t>(child), state);
         },
-        // Replies of fork children to what we sent them.
-        [](const resume_outcome&) {},
-        [](caf::ok_atom) {},
     };
   }
 
  private:
+  // ---- the machine --------------------------------------------------------
+
+  void advance(session_input input, transition_data data) {
+    const auto taken = machine_.fire(input);
+    if (!taken) {
+      // A bug in this actor, never a script's doing: end the session visibly.
+      if (input == session_input::engine_failed) return;  // ended already
+      fail_engine("illegal transition: " + std::string(to_string(input)) + " in phase " +
+                  std::string(to_string(machine_.phase())));
+      return;
+    }
+    const session_effect effects = taken->effects;
+    if (has(effects, session_effect::stop_children)) children_.stop(this, data.stop);
+    if (has(effects, session_effect::answer_script)) answer_script(std::move(data.reply));
+    if (has(effects, session_effect::answer_children)) children_.route(data.child_answers);
+    if (has(effects, session_effect::ask_store)) ask_store(*data.store_request);
+    if (has(effects, session_effect::start_children)) {
+      children_.start(this, setup_, *data.fork_argument, budget_);
+    }
+    enter(*taken, data);
+    if (has(effects, session_effect::publish_pause)) publish_pause();
+    if (has(effects, session_effect::finish)) finish(std::move(*data.outcome));
+    if (has(effects, session_effect::run_slice)) run_slice();
+    if (has(effects, session_effect::schedule_slice)) {
+      // Through the clock, not the mailbox: the worker moves on to other
+      // actors and this session queues behind them (fairness).
+      delayed_send(this, std::chrono::nanoseconds{0}, continue_atom_v);
+    }
+  }
+
+  /// The public state after a transition, and its event when it changed.
+  void enter(const session_transition& t, transition_data& data) {
+    const std::string_view from = state_name(state_);
+    if (data.pause) {
+      paused_state paused;
+      paused.info = std::move(*data.pause);
+      paused.paused_at = unix_millis_now();
+      state_ = std::move(paused);
+    } else if (data.outcome && is_terminal(t.to)) {
+      state_ = to_execution_state(*data.outcome);
+    } else if (public_state_name(t.to) == "running") {
+      state_ = running_state{};
+    }
+    if (public_state_name(t.to) != "paused") pending_.clear();
+    touch();
+    if (session_machine::changes_public_state(t)) {
+      emit(state_transition_event{std::string(from), std::string(state_name(state_))});
+    }
+  }
+
+  /// Ends the session as `engine_error`: a fault of the runtime, made visible.
+  void fail_engine(std::string message) {
+    transition_data data;
+    data.outcome = failed_state{std::move(message), failure_kind::engine_error, unix_millis_now()};
+    data.stop = cancel_reason{cancel_code::parent_dropped, "the parent session failed", 0};
+    advance(session_input::engine_failed, std::move(data));
+  }
+
   // ---- execution ----------------------------------------------------------
 
   void start() {
@@ -108,7 +187,7 @@ class session_actor final : public caf::event_based_actor {
       if (!limits.empty()) budget_ = std::make_shared<budget_meter>(limits);
     }
     if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) monitor(parent);
-    if (setup_.first_subscriber) on_subscribe(setup_.first_subscriber);
+    if (setup_.first_subscriber) subscribe(setup_.first_subscriber);
 
     vm_options opts;
     opts.memory_limit = setup_.options.memory_limit;
@@ -117,7 +196,7 @@ class session_actor final : public caf::event_based_actor {
     opts.clock = setup_.clock;
     opts.budget = budget_;
     opts.log = [this](log_level level, std::string_view text) {
-      if (!subscribers_.empty()) emit(log_event{level, std::string(text)});
+      emit(log_event{level, std::string(text)});
     };
     opts.progress = [this](int64_t step, int64_t total, std::optional<std::string_view> message) {
       if (subscribers_.empty()) return;
@@ -137,36 +216,38 @@ class session_actor final : public caf::event_based_actor {
                               std::move(opts), error);
     }
     if (!vm_) {
-      finish(failed_state{std::move(error.message), error.kind, unix_millis_now()});
+      transition_data data;
+      data.outcome = failed_state{std::move(error.message), error.kind, unix_millis_now()};
+      advance(session_input::script_failed, std::move(data));
       return;
     }
     send(this, continue_atom_v);
   }
 
-  /// Runs the script until it pauses, ends, or uses up its slice.
+  /// Runs the script until it pauses, ends, waits for a service or uses up its slice.
   void run_slice() {
-    if (!vm_ || !std::holds_alternative<running_state>(state_)) return;  // stale continue
-    if (awaiting_service_) return;  // resumes when the reply arrives
     for (;;) {
       step_result result = vm_->step(setup_.options.slice);
+      transition_data data;
       if (std::holds_alternative<step_preempted>(result)) {
-        // Through the clock, not the mailbox: the worker moves on to other
-        // actors and this session queues behind them (fairness).
-        delayed_send(this, std::chrono::nanoseconds{0}, continue_atom_v);
+        advance(session_input::slice_preempted, std::move(data));
         return;
       }
       if (auto* call = std::get_if<step_host_call>(&result)) {
         if (const auto* llm = std::get_if<llm_call>(call->request)) {
-          pause(*llm);
+          data.pause = pause_info{llm->kind, llm->queries};
+          advance(session_input::called_llm, std::move(data));
           return;
         }
         const auto& service = std::get<service_call>(*call->request);
         if (service.operation.rfind("state.", 0) == 0 && setup_.state_store) {
-          call_state_store(service);
+          data.store_request = &service;
+          advance(session_input::called_store, std::move(data));
           return;
         }
         if (service.operation == "fork") {
-          start_fork(service.argument);
+          data.fork_argument = &service.argument;
+          advance(session_input::called_fork, std::move(data));
           return;
         }
         vm_->answer_error("'" + service.operation + "' is not available in this runtime");
@@ -175,176 +256,67 @@ class session_actor final : public caf::event_based_actor {
       if (auto* done = std::get_if<step_done>(&result)) {
         std::optional<token_usage> usage;
         if (metrics_.llm_calls > 0) usage = metrics_.usage;
-        finish(done_state{std::move(done->value), usage, unix_millis_now()});
+        data.outcome = done_state{std::move(done->value), usage, unix_millis_now()};
+        advance(session_input::script_returned, std::move(data));
         return;
       }
       auto& failed = std::get<step_failed>(result);
-      finish(failed_state{std::move(failed.message), failed.kind, unix_millis_now()});
+      data.outcome = failed_state{std::move(failed.message), failed.kind, unix_millis_now()};
+      advance(session_input::script_failed, std::move(data));
       return;
+    }
+  }
+
+  void answer_script(script_reply reply) {
+    if (auto* responses = std::get_if<std::vector<std::string>>(&reply)) {
+      vm_->answer_llm(std::move(*responses));
+    } else if (auto* value = std::get_if<nlohmann::json>(&reply)) {
+      vm_->answer_value(std::move(*value));
+    } else if (auto* error = std::get_if<reply_error>(&reply)) {
+      vm_->answer_error(std::move(error->message));
     }
   }
 
   /// The script stays running while the store works; other messages and
   /// sessions proceed, and the reply resumes the script.
-  void call_state_store(const service_call& call) {
-    awaiting_service_ = true;
+  void ask_store(const service_call& call) {
     request(setup_.state_store, caf::infinite, store_atom_v, call.operation,
             to_json_text(call.argument))
         .then(
             [this](const std::string& result) {
-              if (!take_service_reply()) return;
+              if (machine_.phase() != session_phase::awaiting_store) return;  // cancelled meanwhile
+              transition_data data;
               auto value = parse_json_text(result);
               if (value) {
-                vm_->answer_value(std::move(value).value());
+                data.reply = std::move(value).value();
               } else {
-                vm_->answer_error("state: unreadable answer: " + value.error().message);
+                data.reply = reply_error{"state: unreadable answer: " + value.error().message};
               }
-              run_slice();
+              advance(session_input::store_answered, std::move(data));
             },
             [this](caf::error& error) {
-              if (!take_service_reply()) return;
-              vm_->answer_error(error.context().match_element<std::string>(0)
-                                    ? error.context().get_as<std::string>(0)
-                                    : describe(error));
-              run_slice();
+              if (machine_.phase() != session_phase::awaiting_store) return;
+              transition_data data;
+              data.reply = reply_error{error.context().match_element<std::string>(0)
+                                           ? error.context().get_as<std::string>(0)
+                                           : describe(error)};
+              advance(session_input::store_answered, std::move(data));
             });
   }
 
-  /// False when the session ended (cancelled) while the store worked.
-  bool take_service_reply() {
-    awaiting_service_ = false;
-    return vm_ != nullptr && std::holds_alternative<running_state>(state_);
-  }
+  // ---- pauses and answers ---------------------------------------------------
 
-  // ---- alc.fork --------------------------------------------------------------
-
-  /// Spawns one child session per strategy; the script waits (running)
-  /// until every child has ended, while their queries go out through us.
-  void start_fork(const nlohmann::json& argument) {
-    std::vector<std::string> strategies;
-    for (const auto& name : argument.at("strategies"))
-      strategies.push_back(name.get<std::string>());
-    const bool abort = argument.value("on_error", std::string("skip")) == "abort";
-    const nlohmann::json ctx = argument.value("ctx", nlohmann::json::object());
-    awaiting_service_ = true;
-    fork_.emplace(strategies, abort);
-    for (std::size_t i = 0; i < strategies.size(); ++i) {
-      session_spec spec;
-      spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};
-      spec.ctx = ctx.is_object() ? ctx : nlohmann::json::object();
-      spec.ctx["_ns"] = "fork-" + std::to_string(i + 1);
-      session_setup child;
-      child.id = setup_.id + ".fork-" + std::to_string(i + 1);
-      child.spec = std::move(spec);
-      child.options = setup_.options;
-      child.chunks = setup_.chunks;
-      child.clock = setup_.clock;
-      child.state_store = setup_.state_store;
-      child.parent = address();
-      child.child_index = i;
-      child.shared_budget = budget_;
-      auto actor = spawn_session(this, std::move(child));
-      monitor(actor);
-      children_.push_back(std::move(actor));
-    }
-  }
-
-  void on_child_report(std::size_t child, const execution_state& state) {
-    if (!fork_ || !vm_ || child >= fork_->size()) return;  // the fork is over: stale
-    fork_->report(child, state);
-    if (fork_->abort_on_error()) {
-      if (const auto failed = fork_->first_failure()) {
-        const std::string message = "alc.fork: strategy '" + fork_->strategy(*failed) +
-                                    "' failed: " + fork_->failure_message(*failed);
-        end_fork(cancel_reason{cancel_code::internal,
-                               "another strategy of the fork failed (on_error = abort)", 0});
-        vm_->answer_error(message);
-        run_slice();
-        return;
-      }
-    }
-    if (fork_->all_finished()) {
-      auto results = fork_->results();
-      end_fork(cancel_reason{cancel_code::internal, "the fork is over", 0});
-      vm_->answer_value(std::move(results));
-      run_slice();
-      return;
-    }
-    pause_for_children();
-  }
-
-  /// Publishes the waiting children's queries as one pause of ours.
-  void pause_for_children() {
-    if (!fork_ || !std::holds_alternative<running_state>(state_) || !fork_->ready_to_pause()) {
-      return;
-    }
-    const pause_info merged =
-        fork_->merged_pause([this] { return "q-" + std::to_string(vm_->reserve_query_ids(1)); });
-    pause(llm_call{merged.kind, merged.prompts});
-  }
-
-  /// Sends each child its answers; they report again when they pause or end.
-  void route_to_children(std::vector<query_response> answers) {
-    for (auto& [child, payload] : fork_->route(answers)) {
-      send(children_.at(child), resume_atom_v, std::move(payload));
-    }
-  }
-
-  void end_fork(const cancel_reason& reason) {
-    drop_children(reason);
-    fork_.reset();
-    awaiting_service_ = false;
-  }
-
-  /// Cancels (if still live) and removes every fork child.
-  void drop_children(const cancel_reason& reason) {
-    for (const auto& child : children_) {
-      demonitor(child);
-      send(child, cancel_atom_v, reason);
-      send(child, evict_atom_v);
-    }
-    children_.clear();
-  }
-
-  void on_down(const caf::down_msg& down) {
-    if (down.source == setup_.parent) {
-      cancel(cancel_reason{cancel_code::parent_dropped, "the parent session is gone", 0});
-      quit();
-      return;
-    }
-    for (std::size_t i = 0; i < children_.size(); ++i) {
-      if (children_[i].address() == down.source) {
-        on_child_report(
-            i, failed_state{"fork child terminated unexpectedly: " + to_string(down.reason),
-                            failure_kind::engine_error, unix_millis_now()});
-        return;
-      }
-    }
-    drop_subscriber(down.source);
-  }
-
-  /// A fork child tells its parent each time it pauses or ends.
-  void report_to_parent() {
-    if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) {
-      send(parent, fork_atom_v, static_cast<uint64_t>(setup_.child_index), state_);
-    }
-  }
-
-  void pause(const llm_call& call) {
-    paused_state paused;
-    paused.info.kind = call.kind;
-    paused.info.prompts = call.queries;
-    paused.paused_at = unix_millis_now();
-    metrics_.llm_calls += static_cast<int64_t>(call.queries.size());
+  void publish_pause() {
+    const auto& info = std::get<paused_state>(state_).info;
+    metrics_.llm_calls += static_cast<int64_t>(info.prompts.size());
     metrics_.pauses += 1;
-    for (const auto& query : call.queries) {
+    for (const auto& query : info.prompts) {
       metrics_.prompt_chars += static_cast<int64_t>(query.prompt.size());
     }
-    pending_.start(paused.info);
-    transition_to(paused);
+    pending_.start(info);
     if (!subscribers_.empty()) {
-      emit(pause_requested_event{paused.info});
-      for (const auto& query : paused.info.prompts) emit(llm_call_begin_event{query.query_id});
+      emit(pause_requested_event{info});
+      for (const auto& query : info.prompts) emit(llm_call_begin_event{query.query_id});
     }
     report_to_parent();
   }
@@ -374,16 +346,13 @@ class session_actor final : public caf::event_based_actor {
     if (accepted.remaining > 0) return resume_accepted{accepted.remaining};
 
     metrics_.rounds += 1;
-    if (fork_) {
-      // The answers belong to our fork children; our script keeps waiting.
-      route_to_children(pending_.take_answers());
-      transition_to(running_state{});
-      pause_for_children();
-      return resume_continued{};
+    transition_data data;
+    if (machine_.phase() == session_phase::paused_for_children) {
+      data.child_answers = pending_.take_answers();  // they belong to our fork children
+    } else {
+      data.reply = pending_.take_responses();
     }
-    vm_->answer_llm(pending_.take_responses());
-    transition_to(running_state{});
-    run_slice();
+    advance(session_input::answers_completed, std::move(data));
     return resume_continued{};
   }
 
@@ -400,23 +369,72 @@ class session_actor final : public caf::event_based_actor {
     metrics_.usage += usage;
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
     // A fork child records its own usage against the shared budget.
-    if (budget_ && !fork_) budget_->record_tokens(usage.prompt_tokens + usage.completion_tokens);
-    if (!subscribers_.empty()) emit(llm_call_end_event{query.query_id, usage});
+    if (budget_ && !children_.active()) {
+      budget_->record_tokens(usage.prompt_tokens + usage.completion_tokens);
+    }
+    emit(llm_call_end_event{query.query_id, usage});
   }
+
+  // ---- alc.fork -------------------------------------------------------------
+
+  void on_child_report(std::size_t child, const execution_state& state) {
+    if (!children_.active() || !vm_) return;  // the fork is over: stale
+    auto verdict = children_.report(child, state);
+    if (verdict.end) {
+      transition_data data;
+      if (verdict.end->results) {
+        data.reply = std::move(*verdict.end->results);
+      } else {
+        data.reply = reply_error{std::move(verdict.end->error)};
+      }
+      data.stop = std::move(verdict.end->stop);
+      advance(session_input::children_ended, std::move(data));
+      return;
+    }
+    if (verdict.ready_to_pause && machine_.phase() == session_phase::awaiting_children) {
+      transition_data data;
+      data.pause = children_.merged_pause(
+          [this] { return "q-" + std::to_string(vm_->reserve_query_ids(1)); });
+      advance(session_input::children_paused, std::move(data));
+    }
+  }
+
+  /// A fork child tells its parent each time it pauses or ends.
+  void report_to_parent() {
+    if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) {
+      send(parent, fork_atom_v, static_cast<uint64_t>(setup_.child_index), state_);
+    }
+  }
+
+  void on_down(const caf::down_msg& down) {
+    if (down.source == setup_.parent) {
+      cancel(cancel_reason{cancel_code::parent_dropped, "the parent session is gone", 0});
+      quit();
+      return;
+    }
+    if (const auto child = children_.index_of(down.source)) {
+      on_child_report(*child,
+                      failed_state{"fork child terminated unexpectedly: " + to_string(down.reason),
+                                   failure_kind::engine_error, unix_millis_now()});
+      return;
+    }
+    subscribers_.remove(down.source);
+  }
+
+  // ---- the end --------------------------------------------------------------
 
   void cancel(cancel_reason reason) {
-    if (is_terminal(state_)) return;  // idempotent: terminal sessions stay as they are
+    if (machine_.terminal()) return;  // idempotent: ended sessions stay as they are
     if (reason.requested_at == 0) reason.requested_at = unix_millis_now();
-    pending_.clear();
-    drop_children(cancel_reason{cancel_code::parent_dropped,
-                                "the parent session was cancelled: " + reason.detail, 0});
-    fork_.reset();
-    finish(cancelled_state{std::move(reason), unix_millis_now(), as_live(state_)});
+    transition_data data;
+    data.stop = cancel_reason{cancel_code::parent_dropped,
+                              "the parent session was cancelled: " + reason.detail, 0};
+    data.outcome = cancelled_state{std::move(reason), unix_millis_now(), as_live(state_)};
+    advance(session_input::cancel_requested, std::move(data));
   }
 
-  void finish(terminal_outcome outcome) {
+  void finish(const terminal_outcome& outcome) {
     vm_.reset();  // the VM's memory goes now, not at eviction
-    transition_to(to_execution_state(outcome));
     for (auto& promise : awaiters_) promise.deliver(outcome);
     awaiters_.clear();
     emit(closed_event{});
@@ -428,19 +446,11 @@ class session_actor final : public caf::event_based_actor {
 
   // ---- verbs ----------------------------------------------------------------
 
-  void on_subscribe(const caf::actor& subscriber) {
+  void subscribe(const caf::actor& subscriber) {
     touch();
     if (!subscriber) return;
-    const bool known =
-        std::find(subscribers_.begin(), subscribers_.end(), subscriber) != subscribers_.end();
-    if (!known) {
-      subscribers_.push_back(subscriber);
-      monitor(subscriber);
-    }
-    const auto now = unix_millis_now();
-    send(subscriber, event_atom_v, setup_.id, session_event{snapshot_event{state_}, now});
-    if (is_terminal(state_))
-      send(subscriber, event_atom_v, setup_.id, session_event{closed_event{}, now});
+    if (subscribers_.add(subscriber)) monitor(subscriber);
+    session_subscribers::greet(this, subscriber, setup_.id, state_);
   }
 
   caf::result<terminal_outcome> on_await() {
@@ -466,43 +476,22 @@ class session_actor final : public caf::event_based_actor {
                            last_activity_, static_cast<int64_t>(subscribers_.size()), metrics_};
   }
 
-  // ---- events -------------------------------------------------------------
-
-  void transition_to(execution_state next) {
-    const std::string_view from = state_name(state_);
-    const std::string_view to = state_name(next);
-    state_ = std::move(next);
-    touch();
-    if (!subscribers_.empty()) emit(state_transition_event{std::string(from), std::string(to)});
-  }
-
-  void emit(event_body body) {
-    if (subscribers_.empty()) return;
-    const session_event event{std::move(body), unix_millis_now()};
-    for (const auto& subscriber : subscribers_) send(subscriber, event_atom_v, setup_.id, event);
-  }
-
-  void drop_subscriber(const caf::actor_addr& who) {
-    subscribers_.erase(std::remove_if(subscribers_.begin(), subscribers_.end(),
-                                      [&](const caf::actor& s) { return s.address() == who; }),
-                       subscribers_.end());
-  }
+  void emit(event_body body) { subscribers_.emit(this, setup_.id, std::move(body)); }
 
   void touch() { last_activity_ = unix_millis_now(); }
 
   session_setup setup_;
+  session_machine machine_;
   std::unique_ptr<script_vm> vm_;
   std::shared_ptr<budget_meter> budget_;
-  execution_state state_ = running_state{};
+  execution_state state_ = running_state{};  ///< the public view of machine_'s phase
   pending_answers pending_;
-  std::vector<caf::actor> subscribers_;
+  session_subscribers subscribers_;
   std::vector<caf::response_promise> awaiters_;
+  fork_children children_;
   session_metrics metrics_;
   int64_t created_at_ = 0;
   int64_t last_activity_ = 0;
-  bool awaiting_service_ = false;
-  std::optional<fork_group> fork_;    ///< the `alc.fork` in progress
-  std::vector<caf::actor> children_;  ///< its child sessions, in strategy order
 };
 
 }  // namespace

@@ -1,0 +1,89 @@
+#include "actors/fork_children.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/session_actor.hpp"
+#include "messages/wire.hpp"
+
+namespace alc {
+
+void fork_children::start(caf::event_based_actor* self, const session_setup& parent,
+                          const nlohmann::json& argument, std::shared_ptr<budget_meter> budget) {
+  std::vector<std::string> strategies;
+  for (const auto& name : argument.at("strategies")) strategies.push_back(name.get<std::string>());
+  const bool abort = argument.value("on_error", std::string("skip")) == "abort";
+  const nlohmann::json ctx = argument.value("ctx", nlohmann::json::object());
+  group_.emplace(strategies, abort);
+  for (std::size_t i = 0; i < strategies.size(); ++i) {
+    session_spec spec;
+    spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};
+    spec.ctx = ctx.is_object() ? ctx : nlohmann::json::object();
+    spec.ctx["_ns"] = "fork-" + std::to_string(i + 1);
+    session_setup child;
+    child.id = parent.id + ".fork-" + std::to_string(i + 1);
+    child.spec = std::move(spec);
+    child.options = parent.options;
+    child.chunks = parent.chunks;
+    child.clock = parent.clock;
+    child.state_store = parent.state_store;
+    child.parent = self->address();
+    child.child_index = i;
+    child.shared_budget = budget;
+    auto actor = spawn_session(self, std::move(child));
+    self->monitor(actor);
+    actors_.push_back(std::move(actor));
+  }
+}
+
+fork_children::verdict fork_children::report(std::size_t index, const execution_state& state) {
+  verdict out;
+  if (!group_ || index >= group_->size()) return out;  // the fork is over: stale
+  group_->report(index, state);
+  if (group_->abort_on_error()) {
+    if (const auto failed = group_->first_failure()) {
+      out.end = ended{std::nullopt,
+                      "alc.fork: strategy '" + group_->strategy(*failed) +
+                          "' failed: " + group_->failure_message(*failed),
+                      cancel_reason{cancel_code::internal,
+                                    "another strategy of the fork failed (on_error = abort)", 0}};
+      return out;
+    }
+  }
+  if (group_->all_finished()) {
+    out.end =
+        ended{group_->results(), {}, cancel_reason{cancel_code::internal, "the fork is over", 0}};
+    return out;
+  }
+  out.ready_to_pause = group_->ready_to_pause();
+  return out;
+}
+
+std::optional<std::size_t> fork_children::index_of(const caf::actor_addr& who) const {
+  for (std::size_t i = 0; i < actors_.size(); ++i) {
+    if (actors_[i].address() == who) return i;
+  }
+  return std::nullopt;
+}
+
+pause_info fork_children::merged_pause(const std::function<std::string()>& next_id) {
+  return group_->merged_pause(next_id);
+}
+
+void fork_children::route(const std::vector<query_response>& answers) {
+  for (auto& [child, payload] : group_->route(answers)) {
+    // Anonymous: the child's reply to the resume is of no use to the parent.
+    caf::anon_send(actors_.at(child), resume_atom_v, std::move(payload));
+  }
+}
+
+void fork_children::stop(caf::event_based_actor* self, const cancel_reason& reason) {
+  for (const auto& child : actors_) {
+    self->demonitor(child);
+    caf::anon_send(child, cancel_atom_v, reason);
+    caf::anon_send(child, evict_atom_v);
+  }
+  actors_.clear();
+  group_.reset();
+}
+
+}  // namespace alc
