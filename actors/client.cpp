@@ -11,7 +11,7 @@ namespace {
 
 /// One request, waited for with a scoped actor.
 template <class T, class... Ts>
-caf::expected<T> ask(caf::actor_system& system, const caf::actor& dest,
+caf::expected<T> ask(caf::actor_system& system, const registry_handle& dest,
                      std::chrono::milliseconds timeout, Ts&&... xs) {
   caf::scoped_actor self{system};
   caf::expected<T> result{caf::sec::request_timeout};
@@ -33,8 +33,8 @@ caf::behavior event_listener(caf::event_based_actor* self, client::event_callbac
 
 }  // namespace
 
-subscription::subscription(caf::actor_system& system, caf::actor registry, std::string session_id,
-                           caf::actor listener)
+subscription::subscription(caf::actor_system& system, registry_handle registry,
+                           std::string session_id, caf::actor listener)
     : system_(&system),
       registry_(std::move(registry)),
       session_id_(std::move(session_id)),
@@ -64,7 +64,8 @@ void subscription::cancel() {
   listener_ = nullptr;
 }
 
-client::client(caf::actor_system& system, caf::actor registry, std::chrono::milliseconds timeout)
+client::client(caf::actor_system& system, registry_handle registry,
+               std::chrono::milliseconds timeout)
     : system_(&system), registry_(std::move(registry)), timeout_(timeout) {}
 
 caf::expected<client::spawned> client::spawn(session_spec spec) const {
@@ -72,7 +73,7 @@ caf::expected<client::spawned> client::spawn(session_spec spec) const {
   caf::expected<spawned> result{caf::sec::request_timeout};
   self->request(registry_, timeout_, spawn_atom_v, std::move(spec))
       .receive(
-          [&](std::string& id, caf::actor& session) {
+          [&](std::string& id, session_handle& session) {
             result = spawned{std::move(id), std::move(session)};
           },
           [&](caf::error& error) { result = std::move(error); });
@@ -86,7 +87,7 @@ caf::expected<std::pair<client::spawned, subscription>> client::spawn_subscribed
   caf::expected<std::pair<spawned, subscription>> result{caf::sec::request_timeout};
   self->request(registry_, timeout_, spawn_atom_v, std::move(spec), listener)
       .receive(
-          [&](std::string& id, caf::actor& session) {
+          [&](std::string& id, session_handle& session) {
             subscription sub{*system_, registry_, id, listener};
             result = std::make_pair(spawned{std::move(id), std::move(session)}, std::move(sub));
           },

@@ -10,6 +10,7 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
+#include "alc/handles.hpp"
 #include "messages/cancel_reason.hpp"
 #include "messages/execution_state.hpp"
 #include "messages/resume_payload.hpp"
@@ -25,7 +26,7 @@ namespace alc {
 class subscription {
  public:
   subscription() = default;
-  subscription(caf::actor_system& system, caf::actor registry, std::string session_id,
+  subscription(caf::actor_system& system, registry_handle registry, std::string session_id,
                caf::actor listener);
   ~subscription();
   subscription(subscription&& other) noexcept = default;
@@ -38,7 +39,7 @@ class subscription {
 
  private:
   caf::actor_system* system_ = nullptr;
-  caf::actor registry_;
+  registry_handle registry_;
   std::string session_id_;
   caf::actor listener_;
 };
@@ -52,12 +53,12 @@ class client {
  public:
   struct spawned {
     std::string id;
-    caf::actor session;
+    session_handle session;
   };
   /// Called on a CAF worker thread, in event order, once per event.
   using event_callback = std::function<void(const session_event&)>;
 
-  client(caf::actor_system& system, caf::actor registry,
+  client(caf::actor_system& system, registry_handle registry,
          std::chrono::milliseconds timeout = std::chrono::seconds{30});
 
   caf::expected<spawned> spawn(session_spec spec) const;
@@ -75,11 +76,11 @@ class client {
   caf::expected<std::vector<session_summary>> list() const;
   caf::expected<registry_stats> stats() const;
 
-  const caf::actor& registry() const { return registry_; }
+  const registry_handle& registry() const { return registry_; }
 
  private:
   caf::actor_system* system_;
-  caf::actor registry_;
+  registry_handle registry_;
   std::chrono::milliseconds timeout_;
 };
 

@@ -7,7 +7,7 @@
 
 namespace alc {
 
-void fork_children::start(caf::event_based_actor* self, const session_setup& parent,
+void fork_children::start(caf::scheduled_actor* self, const session_setup& parent,
                           const nlohmann::json& argument, std::shared_ptr<budget_meter> budget) {
   std::vector<std::string> strategies;
   for (const auto& name : argument.at("strategies")) strategies.push_back(name.get<std::string>());
@@ -76,9 +76,9 @@ void fork_children::route(const std::vector<query_response>& answers) {
   }
 }
 
-void fork_children::stop(caf::event_based_actor* self, const cancel_reason& reason) {
+void fork_children::stop(caf::scheduled_actor* self, const cancel_reason& reason) {
   for (const auto& child : actors_) {
-    self->demonitor(child);
+    self->demonitor(child.address());
     caf::anon_send(child, cancel_atom_v, reason);
     caf::anon_send(child, evict_atom_v);
   }

@@ -13,13 +13,13 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/fork_group.hpp"
+#include "actors/session_actor.hpp"
 #include "messages/cancel_reason.hpp"
 #include "messages/execution_state.hpp"
 
 namespace alc {
 
 class budget_meter;
-struct session_setup;
 
 /// The child sessions of one `alc.fork`, as actors: spawns them, hears
 /// their reports, routes answers to them and stops them. What the reports
@@ -41,7 +41,7 @@ class fork_children {
   bool active() const { return group_.has_value(); }
 
   /// Spawns one child session per strategy, monitored by `self`.
-  void start(caf::event_based_actor* self, const session_setup& parent,
+  void start(caf::scheduled_actor* self, const session_setup& parent,
              const nlohmann::json& argument, std::shared_ptr<budget_meter> budget);
 
   /// The child at `index` paused or ended.
@@ -55,11 +55,11 @@ class fork_children {
   void route(const std::vector<query_response>& answers);
 
   /// Cancels (if still live) and drops every child; the fork is over.
-  void stop(caf::event_based_actor* self, const cancel_reason& reason);
+  void stop(caf::scheduled_actor* self, const cancel_reason& reason);
 
  private:
   std::optional<fork_group> group_;
-  std::vector<caf::actor> actors_;  ///< in strategy order
+  std::vector<session_internal_handle> actors_;  ///< in strategy order
 };
 
 }  // namespace alc

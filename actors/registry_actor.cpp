@@ -7,6 +7,7 @@
 
 #include "actors/session_actor.hpp"
 #include "actors/session_id_source.hpp"
+#include "actors/session_subscribers.hpp"
 #include "actors/state_store_actor.hpp"
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/chunk_cache.hpp"
@@ -21,21 +22,21 @@ caf::error no_session(const std::string& id) {
   return make_verb_error(error_code::not_found, "no session '" + id + "'");
 }
 
-/// A session that died unexpectedly, kept so its id answers as failed.
-struct tombstone {
-  failed_state outcome;
-};
-
 struct session_entry {
-  caf::actor actor;  ///< null once the session died unexpectedly
-  std::optional<tombstone> dead;
+  session_internal_handle actor;  ///< null once the session died unexpectedly
+  /// Set when the session died unexpectedly: its id answers as failed.
+  std::optional<failed_state> dead;
   bool terminal = false;  ///< told by the session (finished_atom)
 };
 
-class registry_actor final : public caf::event_based_actor {
+/// The registry's whole interface: the public one plus its own signals.
+using registry_internal_handle =
+    registry_handle::extend<caf::reacts_to<finished_atom, std::string>, caf::reacts_to<sweep_atom>>;
+
+class registry_actor final : public registry_internal_handle::base {
  public:
   registry_actor(caf::actor_config& cfg, runtime_options options)
-      : caf::event_based_actor(cfg),
+      : registry_internal_handle::base(cfg),
         options_(std::move(options)),
         chunks_(std::make_shared<chunk_cache>()),
         clock_(std::make_shared<preemption_clock>()),
@@ -43,7 +44,7 @@ class registry_actor final : public caf::event_based_actor {
 
   const char* name() const override { return "alc.registry"; }
 
-  caf::behavior make_behavior() override {
+  behavior_type make_behavior() override {
     set_down_handler([this](caf::down_msg& down) { on_session_down(down); });
     schedule_sweep();
     return {
@@ -51,54 +52,41 @@ class registry_actor final : public caf::event_based_actor {
         [this](spawn_atom, session_spec& spec, const caf::actor& subscriber) {
           return on_spawn(std::move(spec), subscriber);
         },
-        [this](state_atom, const std::string& id) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) return caf::make_message(execution_state{entry->dead->outcome});
-          return delegate(entry->actor, state_atom_v);
+        [this](state_atom, const std::string& id) {
+          return route<execution_state>(
+              id, [](const failed_state& dead) { return execution_state{dead}; }, state_atom_v);
         },
-        [this](resume_atom, const std::string& id,
-               resume_payload& payload) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) {
-            return make_verb_error(error_code::not_paused,
-                                   "session " + id + " is failed, not paused", "failed");
-          }
-          return delegate(entry->actor, resume_atom_v, std::move(payload));
+        [this](resume_atom, const std::string& id, resume_payload& payload) {
+          return route<resume_outcome>(
+              id,
+              [&id](const failed_state&) -> caf::result<resume_outcome> {
+                return make_verb_error(error_code::not_paused,
+                                       "session " + id + " is failed, not paused", "failed");
+              },
+              resume_atom_v, std::move(payload));
         },
-        [this](cancel_atom, const std::string& id,
-               cancel_reason& reason) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) return caf::make_message(caf::ok_atom_v);
-          return delegate(entry->actor, cancel_atom_v, std::move(reason));
+        [this](cancel_atom, const std::string& id, cancel_reason& reason) {
+          return route<caf::ok_atom>(
+              id, [](const failed_state&) { return caf::ok_atom_v; }, cancel_atom_v,
+              std::move(reason));
         },
-        [this](subscribe_atom, const std::string& id,
-               const caf::actor& subscriber) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) {
-            const auto now = unix_millis_now();
-            send(subscriber, event_atom_v, id,
-                 session_event{snapshot_event{execution_state{entry->dead->outcome}}, now});
-            send(subscriber, event_atom_v, id, session_event{closed_event{}, now});
-            return caf::make_message(caf::ok_atom_v);
-          }
-          return delegate(entry->actor, subscribe_atom_v, subscriber);
+        [this](subscribe_atom, const std::string& id, const caf::actor& subscriber) {
+          return route<caf::ok_atom>(
+              id,
+              [this, &id, &subscriber](const failed_state& dead) {
+                if (subscriber) session_subscribers::greet(this, subscriber, id, dead);
+                return caf::ok_atom_v;
+              },
+              subscribe_atom_v, subscriber);
         },
-        [this](unsubscribe_atom, const std::string& id,
-               const caf::actor& subscriber) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) return caf::make_message(caf::ok_atom_v);
-          return delegate(entry->actor, unsubscribe_atom_v, subscriber);
+        [this](unsubscribe_atom, const std::string& id, const caf::actor& subscriber) {
+          return route<caf::ok_atom>(
+              id, [](const failed_state&) { return caf::ok_atom_v; }, unsubscribe_atom_v,
+              subscriber);
         },
-        [this](await_atom, const std::string& id) -> caf::result<caf::message> {
-          auto* entry = find(id);
-          if (entry == nullptr) return no_session(id);
-          if (entry->dead) return caf::make_message(terminal_outcome{entry->dead->outcome});
-          return delegate(entry->actor, await_atom_v);
+        [this](await_atom, const std::string& id) {
+          return route<terminal_outcome>(
+              id, [](const failed_state& dead) { return terminal_outcome{dead}; }, await_atom_v);
         },
         [this](finished_atom, const std::string& id) {
           if (auto* entry = find(id); entry != nullptr && !entry->terminal) {
@@ -116,7 +104,6 @@ class registry_actor final : public caf::event_based_actor {
           sweep();
           schedule_sweep();
         },
-        [](caf::ok_atom) {},  // sessions acknowledging a cancel we sent
         [this](shutdown_atom) {
           shut_down();
           return caf::ok_atom_v;
@@ -125,7 +112,17 @@ class registry_actor final : public caf::event_based_actor {
   }
 
  private:
-  caf::result<std::string, caf::actor> on_spawn(session_spec spec, caf::actor subscriber) {
+  /// Sends a verb on to the session `id` names, so it answers the caller
+  /// itself; `on_dead` answers for a session that died unexpectedly.
+  template <class Reply, class OnDead, class... Ts>
+  caf::result<Reply> route(const std::string& id, OnDead&& on_dead, Ts&&... xs) {
+    auto* entry = find(id);
+    if (entry == nullptr) return no_session(id);
+    if (entry->dead) return on_dead(*entry->dead);
+    return delegate(entry->actor, std::forward<Ts>(xs)...);
+  }
+
+  caf::result<std::string, session_handle> on_spawn(session_spec spec, caf::actor subscriber) {
     if (auto problem = validate(spec)) return make_verb_error(error_code::invalid_spec, *problem);
     budget_limits limits;
     if (auto problem = parse_budget(spec.ctx, limits)) {
@@ -153,7 +150,7 @@ class registry_actor final : public caf::event_based_actor {
     sessions_.emplace(id, session_entry{session, std::nullopt, false});
     ++live_;
     ++stats_.spawned;
-    return {std::move(id), std::move(session)};
+    return {std::move(id), session_handle{session}};
   }
 
   std::string new_id() {
@@ -180,9 +177,8 @@ class registry_actor final : public caf::event_based_actor {
     ++stats_.engine_failures;
     entry->actor = nullptr;
     entry->terminal = true;
-    entry->dead =
-        tombstone{failed_state{"session actor terminated unexpectedly: " + to_string(down.reason),
-                               failure_kind::engine_error, unix_millis_now()}};
+    entry->dead = failed_state{"session actor terminated unexpectedly: " + to_string(down.reason),
+                               failure_kind::engine_error, unix_millis_now()};
     tombstone_times_[id] = unix_millis_now();
   }
 
@@ -218,9 +214,9 @@ class registry_actor final : public caf::event_based_actor {
     const auto it = sessions_.find(id);
     if (it == sessions_.end() || !it->second.actor) return;
     if (!it->second.terminal) --live_;
-    const caf::actor session = it->second.actor;
+    const session_internal_handle session = it->second.actor;
     ids_by_actor_.erase(session.address());
-    demonitor(session);
+    demonitor(session.address());
     sessions_.erase(it);
     ++stats_.evicted;
     send(session, evict_atom_v);
@@ -235,8 +231,8 @@ class registry_actor final : public caf::event_based_actor {
     auto shared = std::make_shared<collector>();
     for (const auto& [id, entry] : sessions_) {
       if (entry.dead) {
-        shared->summaries.push_back(session_summary{
-            id, "failed", entry.dead->outcome.occurred_at, entry.dead->outcome.occurred_at, 0, {}});
+        shared->summaries.push_back(
+            session_summary{id, "failed", entry.dead->occurred_at, entry.dead->occurred_at, 0, {}});
         continue;
       }
       ++shared->pending;
@@ -260,11 +256,11 @@ class registry_actor final : public caf::event_based_actor {
   void shut_down() {
     for (auto& [id, entry] : sessions_) {
       if (!entry.actor) continue;
-      demonitor(entry.actor);
-      send(entry.actor, cancel_atom_v,
-           cancel_reason{cancel_code::system_shutdown, "the runtime is shutting down",
-                         unix_millis_now()});
-      send(entry.actor, evict_atom_v);
+      demonitor(entry.actor.address());
+      caf::anon_send(entry.actor, cancel_atom_v,
+                     cancel_reason{cancel_code::system_shutdown, "the runtime is shutting down",
+                                   unix_millis_now()});
+      caf::anon_send(entry.actor, evict_atom_v);
     }
     sessions_.clear();
     ids_by_actor_.clear();
@@ -288,7 +284,7 @@ class registry_actor final : public caf::event_based_actor {
 
 }  // namespace
 
-caf::actor spawn_registry(caf::actor_system& system, runtime_options options) {
+registry_handle spawn_registry(caf::actor_system& system, runtime_options options) {
   return system.spawn<registry_actor>(std::move(options));
 }
 

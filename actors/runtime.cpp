@@ -9,6 +9,7 @@ namespace alc {
 
 void configure(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::alc>();
+  cfg.add_message_types<caf::id_block::alc_handles>();
   // The templated overload does not compile in CAF 0.17.6: give a renderer.
   cfg.add_error_category(
       caf::atom("alc"), [](uint8_t code, caf::atom_value, const caf::message& context) {

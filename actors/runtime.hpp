@@ -24,14 +24,14 @@ class runtime {
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  const caf::actor& registry() const { return registry_; }
+  const registry_handle& registry() const { return registry_; }
   const alc::client& client() const { return client_; }
   /// Cancels every live session and stops the registry (idempotent).
   void shutdown();
 
  private:
   caf::actor_system* system_;
-  caf::actor registry_;
+  registry_handle registry_;
   alc::client client_;
   bool stopped_ = false;
 };

@@ -66,16 +66,16 @@ struct transition_data {
 
 /// One session: a mailbox around its session_machine. Handlers turn
 /// messages into machine inputs; `advance` applies the transition's effects.
-class session_actor final : public caf::event_based_actor {
+class session_actor final : public session_internal_handle::base {
  public:
   session_actor(caf::actor_config& cfg, session_setup setup)
-      : caf::event_based_actor(cfg), setup_(std::move(setup)) {
+      : session_internal_handle::base(cfg), setup_(std::move(setup)) {
     created_at_ = last_activity_ = unix_millis_now();
   }
 
   const char* name() const override { return "alc.session"; }
 
-  caf::behavior make_behavior() override {
+  behavior_type make_behavior() override {
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
     start();
     return {
@@ -402,7 +402,7 @@ class session_actor final : public caf::event_based_actor {
   /// A fork child tells its parent each time it pauses or ends.
   void report_to_parent() {
     if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) {
-      send(parent, fork_atom_v, static_cast<uint64_t>(setup_.child_index), state_);
+      anon_send(parent, fork_atom_v, static_cast<uint64_t>(setup_.child_index), state_);
     }
   }
 
@@ -439,7 +439,7 @@ class session_actor final : public caf::event_based_actor {
     awaiters_.clear();
     emit(closed_event{});
     if (auto registry = caf::actor_cast<caf::actor>(setup_.registry)) {
-      send(registry, finished_atom_v, setup_.id);
+      anon_send(registry, finished_atom_v, setup_.id);
     }
     report_to_parent();
   }
@@ -456,8 +456,8 @@ class session_actor final : public caf::event_based_actor {
   caf::result<terminal_outcome> on_await() {
     touch();
     if (auto outcome = to_terminal_outcome(state_)) return std::move(*outcome);
-    awaiters_.push_back(make_response_promise());
-    return caf::delegated<terminal_outcome>{};  // answered by finish()
+    awaiters_.push_back(make_response_promise<terminal_outcome>());
+    return caf::delegated<terminal_outcome>{};  // delivered by finish()
   }
 
   /// Evictable when nobody listens and nothing happened for `ttl`; a live
@@ -487,7 +487,7 @@ class session_actor final : public caf::event_based_actor {
   execution_state state_ = running_state{};  ///< the public view of machine_'s phase
   pending_answers pending_;
   session_subscribers subscribers_;
-  std::vector<caf::response_promise> awaiters_;
+  std::vector<caf::typed_response_promise<terminal_outcome>> awaiters_;
   fork_children children_;
   session_metrics metrics_;
   int64_t created_at_ = 0;
@@ -496,7 +496,7 @@ class session_actor final : public caf::event_based_actor {
 
 }  // namespace
 
-caf::actor spawn_session(caf::local_actor* parent, session_setup setup) {
+session_internal_handle spawn_session(caf::local_actor* parent, session_setup setup) {
   return parent->spawn<session_actor>(std::move(setup));
 }
 

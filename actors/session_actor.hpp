@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/runtime_options.hpp"
+#include "alc/handles.hpp"
 #include "messages/session_spec.hpp"
 
 namespace alc {
@@ -39,10 +40,19 @@ struct session_setup {
   std::shared_ptr<budget_meter> shared_budget;
 };
 
+/// A session's whole interface: the public verbs plus what only the
+/// registry and a fork parent send it.
+using session_internal_handle = session_handle::extend<
+    caf::reacts_to<continue_atom>,
+    /// Evictable? (idle past the TTL and unsubscribed; a live one cancels itself)
+    caf::replies_to<sweep_atom, caf::timespan>::with<bool>, caf::reacts_to<evict_atom>,
+    /// A fork child reports its state when it pauses or ends.
+    caf::reacts_to<fork_atom, uint64_t, execution_state>>;
+
 /// Spawns one session actor. It creates its VM itself (never the registry),
 /// runs the script in slices and answers the session verbs:
 /// state, resume, cancel, subscribe, unsubscribe, await, summary,
 /// plus the registry's sweep and evict, and `alc.fork` children's reports.
-caf::actor spawn_session(caf::local_actor* parent, session_setup setup);
+session_internal_handle spawn_session(caf::local_actor* parent, session_setup setup);
 
 }  // namespace alc

@@ -22,7 +22,7 @@ install(TARGETS alc_api alc_actors alc_wire alc_lua_bridge alc_messages
 install(EXPORT alcTargets NAMESPACE alc:: DESTINATION ${ALC_INSTALL_CMAKE_DIR})
 
 # Public headers keep their folders: <prefix>/include/alc/{messages,actors}/...
-install(FILES include/alc/alc.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc)
+install(FILES include/alc/alc.hpp include/alc/handles.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc)
 file(GLOB ALC_MESSAGE_HEADERS ${PROJECT_SOURCE_DIR}/messages/*.hpp)
 install(FILES ${ALC_MESSAGE_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc/messages)
 install(FILES actors/client.hpp actors/registry_actor.hpp actors/runtime.hpp

@@ -15,7 +15,7 @@ using answer_fn = std::function<std::string(const llm_query&)>;
 
 /// Answers each query with `answer(query)`; when the session closes, sends
 /// (std::string id, std::size_t answered) to `observer` and quits.
-inline caf::behavior scripted_responder(caf::event_based_actor* self, caf::actor registry,
+inline caf::behavior scripted_responder(caf::event_based_actor* self, alc::registry_handle registry,
                                         std::string id, answer_fn answer, caf::actor observer) {
   auto answered = std::make_shared<std::size_t>(0);
   auto respond = [=](const pause_info& info) {

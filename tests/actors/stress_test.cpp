@@ -17,7 +17,7 @@ CAF_POP_WARNINGS
 /// Spawns `count` sessions, subscribes to each, answers every prompt it sees
 /// (from a snapshot or a pause_requested event), and reports to `observer`
 /// once every session has closed.
-caf::behavior responder(caf::stateful_actor<driver_state>* self, caf::actor registry,
+caf::behavior responder(caf::stateful_actor<driver_state>* self, registry_handle registry,
                         std::size_t count, caf::actor observer) {
   auto answer = [self, registry](const std::string& id, const pause_info& info) {
     batch_payload batch;
@@ -35,7 +35,7 @@ caf::behavior responder(caf::stateful_actor<driver_state>* self, caf::actor regi
     self->request(registry, caf::infinite, spawn_atom_v,
                   run_spec_of("for i = 1, 3 do alc.llm('question ' .. i) end return 'done'"),
                   caf::actor{self})
-        .then([](const std::string&, const caf::actor&) {},
+        .then([](const std::string&, const session_handle&) {},
               [self](caf::error&) { ++self->state.failures; });
   }
   return {

@@ -69,7 +69,7 @@ TEST_CASE("a subscribed session is kept until its subscriber leaves", "[sweep]")
   REQUIRE(rt.client().await(id, 10s));
   // A subscriber that stays (the client's listeners leave after `closed`).
   caf::scoped_actor watcher{rt.system()};
-  const caf::actor registry = rt.runtime().registry();
+  const registry_handle registry = rt.runtime().registry();
   watcher->request(registry, caf::infinite, subscribe_atom_v, id, caf::actor{watcher})
       .receive([](caf::ok_atom) {}, [](caf::error& e) { FAIL(describe(e)); });
   std::this_thread::sleep_for(400ms);  // several sweeps pass
