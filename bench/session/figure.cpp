@@ -116,4 +116,9 @@ baselines_of_run baselines_of(const std::vector<figure>& figures, const figure& 
   return b;
 }
 
+const figure* tps_probe_of(const std::vector<figure>& figures, const figure& a) {
+  return find_figure(figures, figure_kind::resume_probe, implementation::thread_per_session,
+                     [&](const figure& x) { return x.threads == a.threads && x.held == a.held; });
+}
+
 }  // namespace alc_bench

@@ -102,6 +102,18 @@ nlohmann::json to_json(const target& t);
 const figure* find_figure(const std::vector<figure>& figures, figure_kind kind, implementation impl,
                           const std::function<bool(const figure&)>& also = {});
 
+/// The thread-per-session probe with the same threads and sessions held.
+const figure* tps_probe_of(const std::vector<figure>& figures, const figure& alc_probe);
+
+/// `f` is there and its run completed.
+inline bool ok(const figure* f) {
+  return f != nullptr && f->ok();
+}
+/// `f` is there and complete or time-boxed.
+inline bool usable(const figure* f) {
+  return f != nullptr && f->usable();
+}
+
 /// The baseline runs an alc throughput run is compared with.
 struct baselines_of_run {
   const figure* raw = nullptr;  ///< same workload and threads

@@ -12,10 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool usable(const figure* f) {
-  return f != nullptr && f->usable();
-}
-
 /// A column of the plot data: "-" where the run is missing or has no figure.
 std::string column(const figure* f) {
   if (!usable(f) || !f->throughput) return "-";
@@ -55,9 +51,7 @@ void write_plot_data(const std::vector<figure>& figures, const std::string& out_
   res << "# label alc_p50 alc_p90 alc_p99 tps_p50 tps_p90 tps_p99 (us, resume -> next pause)\n";
   for (const auto& f : figures) {
     if (f.kind != figure_kind::resume_probe || f.impl != implementation::alc) continue;
-    const figure* tps =
-        find_figure(figures, figure_kind::resume_probe, implementation::thread_per_session,
-                    [&](const figure& x) { return x.threads == f.threads && x.held == f.held; });
+    const figure* tps = tps_probe_of(figures, f);
     res << "\"" << in_flight_text(*f.held) << " held T" << *f.threads << "\" "
         << percentile_columns(&f, &figure::resume_latency) << ' '
         << percentile_columns(tps, &figure::resume_latency) << '\n';

@@ -10,10 +10,6 @@ namespace alc_bench {
 
 namespace {
 
-bool ok(const figure* f) {
-  return f != nullptr && f->ok();
-}
-
 bool alc_throughput_run(const figure& f) {
   return f.kind == figure_kind::sessions && f.impl == implementation::alc && f.usable();
 }
@@ -76,9 +72,7 @@ void probe_table(const std::vector<figure>& figures, std::ostringstream& md) {
   };
   for (const auto& f : figures) {
     if (f.kind != figure_kind::resume_probe || f.impl != implementation::alc) continue;
-    const figure* tps =
-        find_figure(figures, figure_kind::resume_probe, implementation::thread_per_session,
-                    [&](const figure& x) { return x.threads == f.threads && x.held == f.held; });
+    const figure* tps = tps_probe_of(figures, f);
     md << "| " << *f.threads << " | " << in_flight_text(*f.held) << " | " << cells(&f) << " | "
        << cells(tps) << " |\n";
   }

@@ -7,13 +7,6 @@
 namespace alc_bench {
 namespace {
 
-bool ok(const figure* f) {
-  return f != nullptr && f->ok();
-}
-bool usable(const figure* f) {
-  return f != nullptr && f->usable();
-}
-
 double rate(const figure* f) {
   return f->throughput->sessions_per_s;
 }
