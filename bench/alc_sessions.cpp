@@ -55,7 +55,8 @@ class bench_runtime {
   alc::runtime runtime_;
 };
 
-/// The answer to every query of a pause: "ok".
+/// The resume that answers every query of a pause with "ok". The one place
+/// the benchmark builds a payload; alc/ is to get a public helper for this.
 alc::resume_payload answer_all(const alc::pause_info& info) {
   if (info.kind == alc::pause_kind::single) {
     return alc::single_payload{alc::query_response{info.prompts.at(0).query_id, "ok", {}}};
@@ -116,7 +117,7 @@ class session_driver final : public caf::event_based_actor {
     return {
         [this](time_box_atom) {
           if (closed_ == total_) return;
-          result_.status = "time-boxed";
+          result_.status = run_status::time_boxed;
           result_.note = "stopped after " + std::to_string(time_box_.count()) + " s with " +
                          std::to_string(closed_) + " of " + std::to_string(total_) +
                          " sessions closed";
@@ -238,7 +239,7 @@ class session_driver final : public caf::event_based_actor {
 // ---- holding paused sessions (memory, resume probe) -------------------------
 
 struct hold_outcome {
-  std::string status = "ok";
+  run_status status = run_status::ok;
   std::string note;
   std::size_t held = 0;
   double seconds = 0;
@@ -280,7 +281,7 @@ class hold_driver final : public caf::event_based_actor {
  private:
   struct record {
     caf::actor session;
-    std::string query_id;
+    alc::pause_info pause;  ///< the pause it waits in
   };
 
   void spawn_one() {
@@ -288,7 +289,7 @@ class hold_driver final : public caf::event_based_actor {
     if ((launched_ & 8191) == 0 && s_.memory_floor != 0 &&
         meminfo_bytes("MemAvailable") < s_.memory_floor) {
       stop_spawning_ = true;
-      outcome_.status = "aborted";
+      outcome_.status = run_status::aborted;
       outcome_.note = "stopped at " + std::to_string(launched_) +
                       " sessions: MemAvailable fell below the safety floor";
     }
@@ -326,14 +327,14 @@ class hold_driver final : public caf::event_based_actor {
     if (!probing_) {
       ++paused_;
       ++progress().done;
-      if (s_.keep_records) records_[id].query_id = pause->info.prompts.at(0).query_id;
+      if (s_.keep_records) records_[id].pause = pause->info;
       check_held();
       return;
     }
-    auto& rec = records_[id];
-    rec.query_id = pause->info.prompts.at(0).query_id;
+    const float since_resume = micros_since(probe_started_);  // before the copy below
+    records_[id].pause = pause->info;
     if (id != order_[probe_ % order_.size()]) return;
-    probe_us_.push_back(micros_since(probe_started_));
+    probe_us_.push_back(since_resume);
     ++progress().done;
     if (++probe_ < s_.probes) {
       probe_next();
@@ -350,7 +351,7 @@ class hold_driver final : public caf::event_based_actor {
     outcome_.held = paused_;
     outcome_.seconds = (now_ns() - started_at_) / 1e9;
     s_.held->set_value(outcome_);
-    if (s_.probes > 0 && outcome_.status == "ok") {
+    if (s_.probes > 0 && outcome_.status == run_status::ok) {
       probing_ = true;
       progress().done = 0;
       probe_next();
@@ -361,13 +362,12 @@ class hold_driver final : public caf::event_based_actor {
     const std::string& id = order_[probe_ % order_.size()];
     auto& rec = records_[id];
     probe_started_ = now_ns();
-    send(rec.session, alc::resume_atom_v,
-         alc::resume_payload{alc::single_payload{alc::query_response{rec.query_id, "ok", {}}}});
+    send(rec.session, alc::resume_atom_v, answer_all(rec.pause));
   }
 
   void fail(std::string note) {
-    if (outcome_.status == "ok") {
-      outcome_.status = "failed";
+    if (outcome_.status == run_status::ok) {
+      outcome_.status = run_status::failed;
       outcome_.note = std::move(note);
     }
   }
@@ -527,7 +527,7 @@ alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spe
       result.failures += r.failures;
       result.llm_calls += r.llm_calls;
       if (result.note.empty()) result.note = r.note;
-      if (r.status != "ok") result.status = r.status;
+      if (r.status != run_status::ok) result.status = r.status;
       result.latency_us.insert(result.latency_us.end(), r.latency_us.begin(), r.latency_us.end());
       result.resume_us.insert(result.resume_us.end(), r.resume_us.begin(), r.resume_us.end());
     }
@@ -558,7 +558,8 @@ alc_probe_result alc_resume_probe(const alc_config& config, std::size_t held, st
     result.status = outcome.status;
     result.note = outcome.note;
     result.held = outcome.held;
-    if (outcome.status == "ok") result.resume_us = wait_result(probe_future, "the resume probe");
+    if (outcome.status == run_status::ok)
+      result.resume_us = wait_result(probe_future, "the resume probe");
     caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
     rt.shutdown();
   }

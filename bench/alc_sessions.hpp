@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "messages/session_spec.hpp"
+#include "bench/run_status.hpp"
+
+namespace alc {
+struct session_spec;  // alc/alc.hpp
+}
 
 namespace alc_bench {
 
@@ -23,7 +27,7 @@ struct alc_config {
 };
 
 struct alc_run_result {
-  std::string status = "ok";  ///< "ok" or "time-boxed"
+  run_status status = run_status::ok;  ///< or time_boxed
   std::string note;
   double seconds = 0;
   std::size_t sessions = 0;  ///< sessions that closed
@@ -34,13 +38,13 @@ struct alc_run_result {
 };
 
 /// Runs `sessions` sessions with at most `in_flight` alive. A run that is not
-/// done after `time_box` stops there (status "time-boxed", partial figures).
+/// done after `time_box` stops there (status time_boxed, partial figures).
 alc_run_result run_alc_sessions(const alc_config& config, const alc::session_spec& spec,
                                 std::size_t sessions, std::size_t in_flight,
                                 std::chrono::seconds time_box);
 
 struct alc_probe_result {
-  std::string status = "ok";
+  run_status status = run_status::ok;
   std::string note;
   std::size_t held = 0;
   std::vector<float> resume_us;
@@ -52,7 +56,7 @@ struct alc_probe_result {
 alc_probe_result alc_resume_probe(const alc_config& config, std::size_t held, std::size_t probes);
 
 struct alc_memory_result {
-  std::string status = "ok";
+  run_status status = run_status::ok;
   std::string note;
   std::size_t held = 0;
   std::size_t rss_delta = 0;
@@ -61,7 +65,7 @@ struct alc_memory_result {
 
 /// Holds `count` sessions of `code` paused at their first llm call and
 /// measures the resident memory they add. Stops spawning (status
-/// "aborted") if MemAvailable falls below `memory_floor` bytes.
+/// aborted) if MemAvailable falls below `memory_floor` bytes.
 alc_memory_result alc_paused_memory(const alc_config& config, const std::string& code,
                                     std::size_t count, std::size_t memory_floor);
 

@@ -1,4 +1,4 @@
-#include "bench/thread_per_session.hpp"
+#include "bench/baselines/thread_per_session.hpp"
 
 #include <sys/resource.h>
 
@@ -12,8 +12,8 @@
 
 #include <lua.hpp>
 
+#include "bench/baselines/raw_lua.hpp"
 #include "bench/bench_support.hpp"
-#include "bench/raw_lua.hpp"
 #include "bench/workloads.hpp"
 
 namespace alc_bench {
@@ -175,6 +175,44 @@ bool start_session(const lua_chunk& chunk, host& h, launcher& l, std::string& er
   }
 }
 
+/// Threads started and left blocked at their first call (`h` is manual).
+struct held_threads {
+  std::size_t started = 0;
+  run_status status = run_status::ok;
+  std::string note;
+};
+
+/// Starts `count` session threads of `chunk` on a manual host; stops early
+/// when thread creation is refused. `count_progress`: one progress unit each.
+held_threads start_held(const lua_chunk& chunk, host& h, launcher& l, std::size_t count,
+                        bool count_progress) {
+  held_threads held;
+  for (; held.started < count; ++held.started) {
+    l.acquire(count);
+    std::string error;
+    if (!start_session(chunk, h, l, error)) {
+      l.release_unstarted();
+      held.status = run_status::failed;
+      held.note =
+          "thread creation refused after " + std::to_string(held.started) + " threads: " + error;
+      break;
+    }
+    if (count_progress) ++progress().done;
+  }
+  h.wait_posted(held.started);
+  return held;
+}
+
+/// Answers every waiting call with "stop" and waits for the threads to end.
+void stop_held(host& h, launcher& l) {
+  {
+    std::lock_guard<std::mutex> lock(h.mutex);
+    for (session_slot* slot : h.queue) host::answer(slot, true);
+    h.queue.clear();
+  }
+  l.wait_all();
+}
+
 }  // namespace
 
 std::size_t tps_thread_limit() {
@@ -202,7 +240,7 @@ tps_run_result run_tps_sessions(const std::string& code, std::size_t sessions,
       std::string error;
       if (!start_session(chunk, h, l, error)) {
         l.release_unstarted();
-        r.status = "failed";
+        r.status = run_status::failed;
         r.note = "thread creation refused after " + std::to_string(i) + " sessions (" +
                  std::to_string(l.live) + " live): " + error;
         break;
@@ -225,20 +263,11 @@ tps_probe_result tps_resume_probe(std::size_t held, std::size_t probes) {
   tps_probe_result r;
   launcher l;
   host h(true);
-  std::size_t started = 0;
-  for (; started < held; ++started) {
-    l.acquire(held);
-    std::string error;
-    if (!start_session(chunk, h, l, error)) {
-      l.release_unstarted();
-      r.status = "failed";
-      r.note = "thread creation refused after " + std::to_string(started) + " threads: " + error;
-      break;
-    }
-  }
-  r.held = started;
-  h.wait_posted(started);
-  if (r.status == "ok") {
+  const held_threads started = start_held(chunk, h, l, held, false);
+  r.status = started.status;
+  r.note = started.note;
+  r.held = started.started;
+  if (r.status == run_status::ok) {
     r.resume_us.reserve(probes);
     for (std::size_t p = 0; p < probes; ++p) {
       session_slot* slot = nullptr;
@@ -256,12 +285,7 @@ tps_probe_result tps_resume_probe(std::size_t held, std::size_t probes) {
       ++progress().done;
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(h.mutex);
-    for (session_slot* slot : h.queue) host::answer(slot, true);
-    h.queue.clear();
-  }
-  l.wait_all();
+  stop_held(h, l);
   return r;
 }
 
@@ -273,30 +297,15 @@ tps_memory_result tps_paused_memory(const std::string& code, std::size_t count) 
   release_free_memory();
   const std::size_t rss_before = rss_bytes();
   const std::size_t kstack_before = meminfo_bytes("KernelStack");
-  std::size_t started = 0;
-  for (; started < count; ++started) {
-    l.acquire(count);
-    std::string error;
-    if (!start_session(chunk, h, l, error)) {
-      l.release_unstarted();
-      r.status = "failed";
-      r.note = "thread creation refused after " + std::to_string(started) + " threads: " + error;
-      break;
-    }
-    ++progress().done;
-  }
-  h.wait_posted(started);
-  r.held = started;
+  const held_threads started = start_held(chunk, h, l, count, true);
+  r.status = started.status;
+  r.note = started.note;
+  r.held = started.started;
   const std::size_t rss_after = rss_bytes();
   const std::size_t kstack_after = meminfo_bytes("KernelStack");
   r.rss_delta = rss_after > rss_before ? rss_after - rss_before : 0;
   r.kernel_stack_delta = kstack_after > kstack_before ? kstack_after - kstack_before : 0;
-  {
-    std::lock_guard<std::mutex> lock(h.mutex);
-    for (session_slot* slot : h.queue) host::answer(slot, true);
-    h.queue.clear();
-  }
-  l.wait_all();
+  stop_held(h, l);
   return r;
 }
 

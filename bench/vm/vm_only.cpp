@@ -1,4 +1,4 @@
-#include "bench/vm_only.hpp"
+#include "bench/vm/vm_only.hpp"
 
 #include <cstdio>
 #include <cstdlib>

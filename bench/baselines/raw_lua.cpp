@@ -1,4 +1,4 @@
-#include "bench/raw_lua.hpp"
+#include "bench/baselines/raw_lua.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -8,23 +8,13 @@
 
 #include <lua.hpp>
 
+#include "bench/baselines/lua_libraries.hpp"
 #include "bench/bench_support.hpp"
 
 namespace alc_bench {
 namespace {
 
 const char answer_text[] = "ok";
-
-void open_same_libraries(lua_State* L) {
-  const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_COLIBNAME, luaopen_coroutine},
-                           {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
-                           {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
-                           {LUA_OSLIBNAME, luaopen_os}};
-  for (const auto& lib : libs) {
-    luaL_requiref(L, lib.name, lib.func, 1);
-    lua_pop(L, 1);
-  }
-}
 
 int llm_continue(lua_State* L, int, lua_KContext) {
   lua_pushlstring(L, answer_text, sizeof answer_text - 1);
@@ -67,7 +57,7 @@ lua_chunk compile_chunk(const std::string& code) {
 
 lua_State* new_lua_session(const lua_chunk& c, int (*llm)(lua_State*), void* llm_upvalue) {
   lua_State* L = luaL_newstate();
-  open_same_libraries(L);
+  open_sandbox_libraries(L);
   lua_createtable(L, 0, 0);
   lua_setglobal(L, "ctx");
   lua_createtable(L, 0, 1);

@@ -14,6 +14,7 @@
 #include <lua.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/baselines/lua_libraries.hpp"
 #include "lua_bridge/chunk_cache.hpp"
 #include "lua_bridge/preemption_clock.hpp"
 #include "lua_bridge/script_vm.hpp"
@@ -51,20 +52,9 @@ std::pair<double, double> best_of_interleaved(int rounds, long iterations,
 
 // ---- raw Lua baselines --------------------------------------------------------
 
-void open_same_libraries(lua_State* L) {
-  const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_COLIBNAME, luaopen_coroutine},
-                           {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
-                           {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
-                           {LUA_OSLIBNAME, luaopen_os}};
-  for (const auto& lib : libs) {
-    luaL_requiref(L, lib.name, lib.func, 1);
-    lua_pop(L, 1);
-  }
-}
-
 void raw_create_run_close(const char* code) {
   lua_State* L = luaL_newstate();
-  open_same_libraries(L);
+  alc_bench::open_sandbox_libraries(L);
   if (luaL_loadstring(L, code) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) std::abort();
   lua_close(L);
 }
@@ -93,7 +83,7 @@ int raw_llm(lua_State* L) {
 double raw_yield_resume_ns(int rounds, long pairs) {
   raw_host host;
   lua_State* L = luaL_newstate();
-  open_same_libraries(L);
+  alc_bench::open_sandbox_libraries(L);
   lua_pushlightuserdata(L, &host);
   lua_pushcclosure(L, raw_llm, 1);
   lua_setglobal(L, "llm");
@@ -106,15 +96,6 @@ double raw_yield_resume_ns(int rounds, long pairs) {
   });
   lua_close(L);
   return ns;
-}
-
-double raw_loop_ns(int rounds, const char* code) {
-  return best_ns_per_op(rounds, 1, [&](long) {
-    lua_State* L = luaL_newstate();
-    open_same_libraries(L);
-    if (luaL_loadstring(L, code) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) std::abort();
-    lua_close(L);
-  });
 }
 
 // ---- alc --------------------------------------------------------------------
@@ -214,7 +195,7 @@ int main(int argc, char** argv) {
           auto vm = make_vm(loop, opts);
           run(*vm, slice);
         },
-        [&](long) { raw_loop_ns(1, loop); });
+        [&](long) { raw_create_run_close(loop); });
     figures.push_back({"tight_loop_preemption_on", ours, raw, 1.05});
   }
   report(figures);

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/run_status.hpp"
+
 namespace alc_bench {
 
 struct tps_run_result {
-  std::string status = "ok";  ///< "ok", or "failed" (thread creation refused, ...)
+  run_status status = run_status::ok;  ///< or failed (thread creation refused, ...)
   std::string note;
   double seconds = 0;
   std::size_t sessions = 0;  ///< sessions that finished
@@ -27,7 +29,7 @@ tps_run_result run_tps_sessions(const std::string& code, std::size_t sessions,
                                 std::size_t in_flight);
 
 struct tps_probe_result {
-  std::string status = "ok";
+  run_status status = run_status::ok;
   std::string note;
   std::size_t held = 0;
   std::vector<float> resume_us;  ///< answer given -> the host sees the next call
@@ -38,7 +40,7 @@ struct tps_probe_result {
 tps_probe_result tps_resume_probe(std::size_t held, std::size_t probes);
 
 struct tps_memory_result {
-  std::string status = "ok";
+  run_status status = run_status::ok;
   std::string note;
   std::size_t held = 0;
   std::size_t rss_delta = 0;           ///< this process's resident memory
