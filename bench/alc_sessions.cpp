@@ -26,7 +26,7 @@ class bench_runtime {
       : system_(configured(cfg_, config)), runtime_(system_, options_of(config)) {}
 
   caf::actor_system& system() { return system_; }
-  const caf::actor& registry() const { return runtime_.registry(); }
+  const alc::registry_handle& registry() const { return runtime_.registry(); }
   void shutdown() { runtime_.shutdown(); }
 
  private:
@@ -99,7 +99,7 @@ struct driver_outcome {
 
 class session_driver final : public caf::event_based_actor {
  public:
-  session_driver(caf::actor_config& cfg, caf::actor registry, alc::session_spec spec,
+  session_driver(caf::actor_config& cfg, alc::registry_handle registry, alc::session_spec spec,
                  std::size_t total, std::size_t in_flight, std::chrono::seconds time_box,
                  std::promise<driver_outcome>* out)
       : caf::event_based_actor(cfg),
@@ -126,7 +126,7 @@ class session_driver final : public caf::event_based_actor {
         [this](alc::event_atom, const std::string& id, const alc::session_event& event) {
           on_event(id, event);
         },
-        [this](std::string& id, caf::actor& session) { on_spawned(id, session); },
+        [this](std::string& id, alc::session_handle& session) { on_spawned(id, session); },
         [](const alc::resume_outcome&) {},
         [this](caf::error& error) {
           on_error(error);
@@ -151,7 +151,7 @@ class session_driver final : public caf::event_based_actor {
     int64_t spawned_at = 0;  ///< when the spawn request was sent (0: reply not seen yet)
     int64_t closed_at = 0;
     int64_t resumed_at = 0;
-    caf::actor session;
+    alc::session_handle session;
   };
 
   // Spawns go out as plain messages, not request().then: CAF 0.17 keeps an
@@ -165,7 +165,7 @@ class session_driver final : public caf::event_based_actor {
     send(registry_, alc::spawn_atom_v, spec_, caf::actor_cast<caf::actor>(this));
   }
 
-  void on_spawned(std::string& id, caf::actor& session) {
+  void on_spawned(std::string& id, alc::session_handle& session) {
     const int64_t t0 = spawn_times_.front();
     spawn_times_.pop_front();
     auto it = records_.try_emplace(std::move(id)).first;
@@ -223,7 +223,7 @@ class session_driver final : public caf::event_based_actor {
     if (result_.failures++ == 0) result_.note = alc::describe(error);
   }
 
-  caf::actor registry_;
+  alc::registry_handle registry_;
   alc::session_spec spec_;
   std::size_t total_;
   std::size_t in_flight_;
@@ -248,7 +248,7 @@ struct hold_outcome {
 class hold_driver final : public caf::event_based_actor {
  public:
   struct setup {
-    caf::actor registry;
+    alc::registry_handle registry;
     alc::session_spec spec;
     std::size_t count = 0;
     std::size_t window = 1000;  ///< spawn requests outstanding at once
@@ -280,7 +280,7 @@ class hold_driver final : public caf::event_based_actor {
 
  private:
   struct record {
-    caf::actor session;
+    alc::session_handle session;
     alc::pause_info pause;  ///< the pause it waits in
   };
 
@@ -296,7 +296,7 @@ class hold_driver final : public caf::event_based_actor {
     request(s_.registry, caf::infinite, alc::spawn_atom_v, s_.spec,
             caf::actor_cast<caf::actor>(this))
         .then(
-            [this](std::string& id, caf::actor& session) {
+            [this](std::string& id, alc::session_handle& session) {
               ++replies_;
               if (s_.keep_records) {
                 order_.push_back(id);
@@ -396,7 +396,7 @@ class hold_driver final : public caf::event_based_actor {
 /// counts from the scheduled time, so a late tick is counted too.
 class fairness_driver final : public caf::event_based_actor {
  public:
-  fairness_driver(caf::actor_config& cfg, caf::actor registry, std::chrono::milliseconds duration,
+  fairness_driver(caf::actor_config& cfg, alc::registry_handle registry, std::chrono::milliseconds duration,
                   std::chrono::microseconds interval, int spinners,
                   std::promise<std::vector<float>>* out)
       : caf::event_based_actor(cfg),
@@ -411,7 +411,7 @@ class fairness_driver final : public caf::event_based_actor {
       alc::session_spec spin;
       spin.kind = alc::run_spec{spinner_script};
       request(registry_, caf::infinite, alc::spawn_atom_v, std::move(spin))
-          .then([](std::string&, caf::actor&) {}, [](caf::error&) {});
+          .then([](std::string&, alc::session_handle&) {}, [](caf::error&) {});
     }
     trivial_.kind = alc::run_spec{trivial_script};
     delayed_send(this, 50ms, alc::continue_atom_v);  // let them spin first
@@ -458,7 +458,7 @@ class fairness_driver final : public caf::event_based_actor {
     request(registry_, caf::infinite, alc::spawn_atom_v, trivial_,
             caf::actor_cast<caf::actor>(this))
         .then(
-            [this, scheduled_at](std::string& id, caf::actor&) {
+            [this, scheduled_at](std::string& id, alc::session_handle&) {
               auto it = records_.try_emplace(std::move(id)).first;
               it->second.scheduled_at = scheduled_at;
               if (it->second.closed_at != 0) complete(it);
@@ -484,7 +484,7 @@ class fairness_driver final : public caf::event_based_actor {
     quit();
   }
 
-  caf::actor registry_;
+  alc::registry_handle registry_;
   std::chrono::milliseconds duration_;
   std::chrono::microseconds interval_;
   int spinners_;

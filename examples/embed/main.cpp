@@ -19,7 +19,7 @@ using watch_atom = caf::atom_constant<caf::atom("watch")>;
 // (the first entry whose key occurs in the prompt), through the registry.
 using canned_replies = std::vector<std::pair<std::string, std::string>>;
 
-caf::behavior responder(caf::event_based_actor* self, caf::actor registry, canned_replies replies) {
+caf::behavior responder(caf::event_based_actor* self, alc::registry_handle registry, canned_replies replies) {
   auto reply_to = [replies](const alc::llm_query& query) {
     for (const auto& [key, reply] : replies) {
       if (query.prompt.find(key) != std::string::npos) return reply;
@@ -76,14 +76,14 @@ caf::behavior printer(caf::event_based_actor* self) {
 // --(driver-begin)--
 // Spawns the strategy session with the printer subscribed from the start,
 // hands it to the responder, awaits the outcome and reports it to `main`.
-caf::behavior driver(caf::event_based_actor* self, caf::actor registry, caf::actor print,
+caf::behavior driver(caf::event_based_actor* self, alc::registry_handle registry, caf::actor print,
                      caf::actor respond, caf::actor report_to) {
   alc::session_spec spec;
   spec.kind = alc::advice_spec{"cot", std::string("Why is the sky blue?"), nullptr};
   spec.ctx = {{"steps", 2}};
   self->request(registry, caf::infinite, alc::spawn_atom_v, std::move(spec), print)
       .then(
-          [=](const std::string& id, const caf::actor&) {
+          [=](const std::string& id, const alc::session_handle&) {
             self->send(respond, watch_atom::value, id);
             self->request(registry, caf::infinite, alc::await_atom_v, id)
                 .then([=](const alc::terminal_outcome& outcome) {
