@@ -2,13 +2,13 @@
 // A real actor system with one alc runtime, and helpers to drive sessions
 // through the blocking client, as an application would.
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -82,16 +82,34 @@ inline verb_error verb_error_of(const caf::error& error) {
   return *verb;
 }
 
-/// Polls `state` until it is paused (or terminal); generous bound.
+/// Waits until `id` is paused (or terminal); generous bound. Subscribes
+/// first, then looks at the state again after each event, so no transition
+/// is missed and no time is spent polling.
 inline execution_state wait_until_settled(const client& c, const std::string& id,
                                           std::chrono::milliseconds bound = 10s) {
   const auto deadline = std::chrono::steady_clock::now() + bound;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t events = 0;
+  // Declared after what its callback touches: it unsubscribes first.
+  auto sub = c.subscribe(id, [&](const session_event&) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++events;
+    changed.notify_all();
+  });
+  REQUIRE(sub);
   for (;;) {
+    std::size_t seen = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      seen = events;
+    }
     auto state = c.state(id);
     REQUIRE(state);
     if (!std::holds_alternative<running_state>(*state)) return *state;
-    if (std::chrono::steady_clock::now() > deadline) FAIL("session stayed running");
-    std::this_thread::sleep_for(1ms);
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!changed.wait_until(lock, deadline, [&] { return events != seen; }))
+      FAIL("session stayed running");
   }
 }
 
@@ -124,6 +142,16 @@ class event_log {
       return !events_.empty() && std::holds_alternative<closed_event>(events_.back().body);
     });
     if (!closed) FAIL("no closed event within the bound");
+    return events_;
+  }
+
+  /// Blocks until an event satisfies `wanted`; returns the events so far.
+  template <class Predicate>
+  std::vector<session_event> wait_for(Predicate wanted, std::chrono::milliseconds bound = 10s) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const bool seen = changed_.wait_for(
+        lock, bound, [&] { return std::any_of(events_.begin(), events_.end(), wanted); });
+    if (!seen) FAIL("the awaited event did not come within the bound");
     return events_;
   }
 

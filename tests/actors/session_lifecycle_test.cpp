@@ -1,13 +1,27 @@
-#include <future>
-
-#include <caf/send.hpp>
 #include <thread>
+
+#include <caf/all.hpp>
 
 #include "tests/actors/runtime_test_support.hpp"
 
 using namespace alc;
 using namespace alc::test;
 using nlohmann::json;
+
+namespace {
+
+/// Sends an await for `id` from `awaiter` and returns once the session holds
+/// it: the registry forwards in order, so when the state request sent after
+/// it is answered, the session has taken the await before.
+auto await_registered(caf::scoped_actor& awaiter, const registry_handle& registry,
+                      const std::string& id) {
+  auto awaited = awaiter->request(registry, 10s, await_atom_v, id);
+  awaiter->request(registry, 10s, state_atom_v, id)
+      .receive([](execution_state&) {}, [](caf::error& e) { FAIL(describe(e)); });
+  return awaited;
+}
+
+}  // namespace
 
 TEST_CASE("spawn answers at once and the session starts running or paused", "[session]") {
   test_runtime rt;
@@ -40,15 +54,21 @@ TEST_CASE("every concurrent awaiter receives the outcome", "[session]") {
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('q')");
   const auto paused = wait_until_paused(rt.client(), id);
-  auto first = std::async(std::launch::async, [&] { return rt.client().await(id, 10s); });
-  auto second = std::async(std::launch::async, [&] { return rt.client().await(id, 10s); });
-  std::this_thread::sleep_for(50ms);  // let both awaits reach the session (not a sync point)
+  caf::scoped_actor first{rt.system()};
+  caf::scoped_actor second{rt.system()};
+  auto first_await = await_registered(first, rt.runtime().registry(), id);
+  auto second_await = await_registered(second, rt.runtime().registry(), id);
   REQUIRE(rt.client().resume(id, single_answer(paused.info.prompts.at(0).query_id, "A")));
-  for (auto* awaited : {&first, &second}) {
-    auto outcome = awaited->get();
-    REQUIRE(outcome);
-    REQUIRE(std::holds_alternative<done_state>(*outcome));
-    CHECK(std::get<done_state>(*outcome).value == json("A"));
+  for (auto* awaited : {&first_await, &second_await}) {
+    bool delivered = false;
+    awaited->receive(
+        [&](terminal_outcome& outcome) {
+          delivered = true;
+          REQUIRE(std::holds_alternative<done_state>(outcome));
+          CHECK(std::get<done_state>(outcome).value == json("A"));
+        },
+        [](caf::error& e) { FAIL(describe(e)); });
+    CHECK(delivered);
   }
 }
 
@@ -105,8 +125,13 @@ TEST_CASE("cancel is idempotent and a cancelled session refuses answers", "[sess
 
 TEST_CASE("cancelling a spinning script ends it within a few slices", "[session][cancel]") {
   test_runtime rt;
-  const auto id = spawn_ok(rt.client(), "while true do end");
-  std::this_thread::sleep_for(20ms);
+  event_log log;
+  auto spawned = rt.client().spawn_subscribed(run_spec_of("print('spinning') while true do end"),
+                                              log.callback());
+  REQUIRE(spawned);
+  const auto id = spawned->first.id;
+  // The script has passed its print: it is in the loop now.
+  log.wait_for([](const session_event& e) { return std::holds_alternative<log_event>(e.body); });
   const auto asked = std::chrono::steady_clock::now();
   REQUIRE_FALSE(rt.client().cancel(id, cancel_reason{cancel_code::user, "stop spinning", 0}));
   auto outcome = rt.client().await(id, 10s);
@@ -245,7 +270,14 @@ TEST_CASE("a session that dies unexpectedly is recorded failed with engine_error
   auto spawned = rt.client().spawn(run_spec_of("return alc.llm('q')"));
   REQUIRE(spawned);
   wait_until_paused(rt.client(), spawned->id);
+  caf::scoped_actor watcher{rt.system()};
+  watcher->monitor(spawned->session);
   caf::anon_send_exit(spawned->session, caf::exit_reason::kill);
+  bool down = false;
+  watcher->receive([&](const caf::down_msg&) { down = true; }, caf::after(10s) >> [] {});
+  REQUIRE(down);
+  // The registry hears of the death through its own down message, which
+  // nothing announces: a short bounded poll until its tombstone answers.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   execution_state state;
   for (;;) {
@@ -270,15 +302,20 @@ TEST_CASE("shutting down cancels live sessions with system_shutdown", "[registry
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('q')");
   wait_until_paused(rt.client(), id);
-  auto awaited = std::async(std::launch::async, [&] { return rt.client().await(id, 10s); });
-  std::this_thread::sleep_for(50ms);
+  caf::scoped_actor awaiter{rt.system()};
+  auto awaited = await_registered(awaiter, rt.runtime().registry(), id);
   const auto asked = std::chrono::steady_clock::now();
   rt.runtime().shutdown();
-  auto outcome = awaited.get();
-  CHECK(std::chrono::steady_clock::now() - asked < 2s);
-  REQUIRE(outcome);
-  REQUIRE(std::holds_alternative<cancelled_state>(*outcome));
-  CHECK(std::get<cancelled_state>(*outcome).reason.code == cancel_code::system_shutdown);
+  bool delivered = false;
+  awaited.receive(
+      [&](terminal_outcome& outcome) {
+        delivered = true;
+        CHECK(std::chrono::steady_clock::now() - asked < 2s);
+        REQUIRE(std::holds_alternative<cancelled_state>(outcome));
+        CHECK(std::get<cancelled_state>(outcome).reason.code == cancel_code::system_shutdown);
+      },
+      [](caf::error& e) { FAIL(describe(e)); });
+  CHECK(delivered);
 }
 
 TEST_CASE("list summarises every session", "[registry]") {

@@ -1,10 +1,10 @@
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -100,11 +100,15 @@ TEST_CASE("a corrupt namespace file is reported and left untouched", "[state]") 
 TEST_CASE("a writer killed mid-stream leaves every namespace file old or new, never torn",
           "[state][crash]") {
   test::temp_dir dir;
+  int started[2];
+  REQUIRE(::pipe(started) == 0);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     // The child writes forever: counter i into key "n" of three namespaces,
-    // each document padded so a torn write would be visible.
+    // each document padded so a torn write would be visible. Once every
+    // file holds a counter above 0 it tells the parent, and writes on.
+    ::close(started[0]);
     state_files store(dir.path());
     const std::string padding(4096, 'p');
     for (int64_t i = 0;; ++i) {
@@ -112,12 +116,21 @@ TEST_CASE("a writer killed mid-stream leaves every namespace file old or new, ne
         store.execute("state.set", {{"ns", ns}, {"key", "pad"}, {"value", padding}});
         store.execute("state.set", {{"ns", ns}, {"key", "n"}, {"value", i}});
       }
+      if (i == 1) {
+        const char ready = 'r';
+        if (::write(started[1], &ready, 1) != 1) ::_exit(2);
+        ::close(started[1]);
+      }
     }
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ::kill(child, SIGKILL);
+  ::close(started[1]);
+  pollfd ready{started[0], POLLIN, 0};
+  const int polled = ::poll(&ready, 1, 10'000);  // bounded: a stuck child fails the test
+  ::close(started[0]);
+  ::kill(child, SIGKILL);  // while it writes on, wherever it is
   int status = 0;
   ::waitpid(child, &status, 0);
+  REQUIRE(polled == 1);
   REQUIRE(WIFSIGNALED(status));
   std::vector<int64_t> counters;
   for (const char* ns : {"a", "b", "c"}) {

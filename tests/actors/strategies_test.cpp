@@ -194,9 +194,17 @@ TEST_CASE("fork query ids are unique in the parent and errors follow on_error", 
                Catch::Contains("budget_exceeded: max_llm_calls (2) reached (2 used)"));
   }
   SECTION("cancelling the parent ends its spinning children") {
-    packages.write("spin/init.lua", "return {run = function() while true do end end}");
+    // Each child asks first, so the test knows when they spin: right after
+    // their answers, which the parent sends them before our cancel.
+    packages.write("spin/init.lua",
+                   "return {run = function() alc.llm('ready?') while true do end end}");
     const auto id = spawn_ok(rt.client(), "return alc.fork({'spin', 'spin'})");
-    std::this_thread::sleep_for(50ms);
+    const auto ready = wait_until_paused(rt.client(), id);
+    REQUIRE(ready.info.prompts.size() == 2);
+    batch_payload go;
+    for (const auto& q : ready.info.prompts)
+      go.responses.push_back({q.query_id, "go", std::nullopt});
+    REQUIRE(rt.client().resume(id, go));
     REQUIRE_FALSE(rt.client().cancel(id, cancel_reason{cancel_code::user, "stop", 0}));
     auto outcome = rt.client().await(id, 10s);
     REQUIRE(outcome);

@@ -3,6 +3,7 @@
 
 #include <caf/all.hpp>
 
+#include "tests/actors/coordinated_registry.hpp"
 #include "tests/actors/runtime_test_support.hpp"
 
 using namespace alc;
@@ -25,38 +26,57 @@ bool gone(const client& c, const std::string& id) {
   return true;
 }
 
-/// Waits (with a generous bound) until the registry has evicted `count`
-/// sessions. It watches the registry's stats, never the session: every verb
-/// to a session refreshes its last activity and would keep it alive.
-bool evictions_reach(const client& c, int64_t count, std::chrono::milliseconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto stats = c.stats();
-    REQUIRE(stats);
-    if (stats->evicted >= count) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
+/// Spawns `code` and returns the session's id and actor.
+client::spawned spawn_watched(const client& c, std::string code) {
+  auto spawned = c.spawn(run_spec_of(std::move(code)));
+  REQUIRE(spawned);
+  return *spawned;
+}
+
+/// Waits (with a generous bound) until `session` is gone: an evicted session
+/// actor quits, and the registry drops it from the table before telling it
+/// to. Watches the actor, never the session's verbs: every verb refreshes
+/// its last activity and would keep it alive.
+bool evicted_within(caf::actor_system& system, const session_handle& session,
+                    std::chrono::milliseconds bound) {
+  caf::scoped_actor watcher{system};
+  watcher->monitor(session);
+  bool down = false;
+  watcher->receive([&](const caf::down_msg&) { down = true; }, caf::after(bound) >> [] {});
+  return down;
 }
 
 }  // namespace
 
 TEST_CASE("nothing is evicted before the first sweep", "[sweep]") {
-  test_runtime rt(sweep_options(0ms, 1h));
-  const auto id = spawn_ok(rt.client(), "return 1");
-  REQUIRE(rt.client().await(id, 10s));
-  std::this_thread::sleep_for(200ms);
-  CHECK_FALSE(gone(rt.client(), id));
+  coordinated_registry registry(sweep_options(0ms, 1h));
+  const auto id = registry.spawn("return 1");
+  REQUIRE(std::holds_alternative<done_state>(registry.ask<terminal_outcome>(await_atom_v, id)));
+  registry.advance(1h - 1ms);  // idle past the TTL of 0, but no sweep yet
+  CHECK(registry.known(id));
+  CHECK(registry.stats().evicted == 0);
+  registry.advance(1ms);  // the first sweep
+  CHECK_FALSE(registry.known(id));
+  CHECK(registry.stats().evicted == 1);
+}
+
+TEST_CASE("a sweep keeps a session idle for less than the TTL", "[sweep]") {
+  coordinated_registry registry(sweep_options(1h, 1min));
+  const auto id = registry.spawn("return 1");
+  REQUIRE(std::holds_alternative<done_state>(registry.ask<terminal_outcome>(await_atom_v, id)));
+  for (int sweeps = 0; sweeps < 3; ++sweeps) registry.advance(1min);
+  CHECK(registry.known(id));
+  CHECK(registry.stats().evicted == 0);
 }
 
 TEST_CASE("the sweep evicts a finished, unsubscribed session after ttl + interval", "[sweep]") {
   test_runtime rt(sweep_options(100ms, 100ms));
-  const auto id = spawn_ok(rt.client(), "return 1");
+  const auto session = spawn_watched(rt.client(), "return 1");
   const auto finished = std::chrono::steady_clock::now();
-  REQUIRE(rt.client().await(id, 10s));
-  REQUIRE(evictions_reach(rt.client(), 1, 10s));
+  REQUIRE(rt.client().await(session.id, 10s));
+  REQUIRE(evicted_within(rt.system(), session.session, 10s));
   CHECK(std::chrono::steady_clock::now() - finished >= 100ms);
-  CHECK(gone(rt.client(), id));
+  CHECK(gone(rt.client(), session.id));
   auto stats = rt.client().stats();
   REQUIRE(stats);
   CHECK(stats->evicted == 1);
@@ -64,38 +84,37 @@ TEST_CASE("the sweep evicts a finished, unsubscribed session after ttl + interva
 }
 
 TEST_CASE("a subscribed session is kept until its subscriber leaves", "[sweep]") {
-  test_runtime rt(sweep_options(50ms, 50ms));
-  const auto id = spawn_ok(rt.client(), "return 1");
-  REQUIRE(rt.client().await(id, 10s));
+  coordinated_registry registry(sweep_options(0ms, 50ms));
+  const auto id = registry.spawn("return 1");
+  REQUIRE(std::holds_alternative<done_state>(registry.ask<terminal_outcome>(await_atom_v, id)));
   // A subscriber that stays (the client's listeners leave after `closed`).
-  caf::scoped_actor watcher{rt.system()};
-  const registry_handle registry = rt.runtime().registry();
-  watcher->request(registry, caf::infinite, subscribe_atom_v, id, caf::actor{watcher})
-      .receive([](caf::ok_atom) {}, [](caf::error& e) { FAIL(describe(e)); });
-  std::this_thread::sleep_for(400ms);  // several sweeps pass
-  auto stats = rt.client().stats();
-  REQUIRE(stats);
-  CHECK(stats->evicted == 0);
-  watcher->request(registry, caf::infinite, unsubscribe_atom_v, id, caf::actor{watcher})
-      .receive([](caf::ok_atom) {}, [](caf::error& e) { FAIL(describe(e)); });
-  CHECK(evictions_reach(rt.client(), 1, 10s));
-  CHECK(gone(rt.client(), id));
+  registry.ask<caf::ok_atom>(subscribe_atom_v, id, registry.self());
+  for (int sweeps = 0; sweeps < 8; ++sweeps) registry.advance(50ms);
+  CHECK(registry.stats().evicted == 0);
+  CHECK(registry.known(id));
+  registry.ask<caf::ok_atom>(unsubscribe_atom_v, id, registry.self());
+  registry.advance(50ms);
+  CHECK(registry.stats().evicted == 1);
+  CHECK_FALSE(registry.known(id));
 }
 
 TEST_CASE("an idle paused session is cancelled with timeout and freed", "[sweep]") {
   test_runtime rt(sweep_options(100ms, 50ms));
-  const auto id = spawn_ok(rt.client(),
-                           "local big = string.rep('x', 1 << 20) "
-                           "return alc.llm('never answered') .. #big");
-  wait_until_paused(rt.client(), id);
-  auto outcome = rt.client().await(id, 10s);
+  const auto session = spawn_watched(rt.client(),
+                                     "local big = string.rep('x', 1 << 20) "
+                                     "return alc.llm('never answered') .. #big");
+  wait_until_paused(rt.client(), session.id);
+  auto outcome = rt.client().await(session.id, 10s);
   REQUIRE(outcome);
   REQUIRE(std::holds_alternative<cancelled_state>(*outcome));
   const auto& cancelled = std::get<cancelled_state>(*outcome);
   CHECK(cancelled.reason.code == cancel_code::timeout);
   CHECK(std::holds_alternative<paused_state>(cancelled.state_before));
-  CHECK(evictions_reach(rt.client(), 1, 10s));
-  CHECK(gone(rt.client(), id));
+  CHECK(evicted_within(rt.system(), session.session, 10s));
+  CHECK(gone(rt.client(), session.id));
+  auto stats = rt.client().stats();
+  REQUIRE(stats);
+  CHECK(stats->evicted == 1);
 }
 
 TEST_CASE("state and subscribe during sweeps answer only ok or not_found", "[sweep]") {
