@@ -3,7 +3,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "actors/runtime_options.hpp"
+#include "alc/options.hpp"
 
 namespace alc {
 

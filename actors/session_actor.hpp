@@ -7,7 +7,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
-#include "actors/runtime_options.hpp"
+#include "alc/options.hpp"
 #include "messages/session_spec.hpp"
 
 namespace alc {

@@ -1,4 +1,4 @@
-#include "repl/serve.hpp"
+#include "cli/serve/serve.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -15,10 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include <alc/alc.hpp>
 #include <caf/all.hpp>
-
-#include "messages/json_codec.hpp"
-#include "messages/wire.hpp"
 
 namespace alc::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "repl/line_editor.hpp"
+#include "cli/repl/line_editor.hpp"
 
 #include <histedit.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "repl/interrupt.hpp"
+#include "cli/interrupt.hpp"
 
 namespace alc::cli {
 
