@@ -1,8 +1,6 @@
 // alc: run Lua LLM algorithms as sessions — one script, a package, an
 // interactive REPL, or a JSON-lines server for programs in any language.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +11,7 @@
 #include "cli/repl/repl.hpp"
 #include "cli/run/run_command.hpp"
 #include "cli/serve/serve.hpp"
+#include "cli/text_file.hpp"
 
 namespace {
 
@@ -20,11 +19,9 @@ using namespace alc;
 using namespace alc::cli;
 
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw CLI::ValidationError("cannot read '" + path + "'");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  auto text = read_text_file(path);
+  if (!text) throw CLI::ValidationError("cannot read '" + path + "'");
+  return std::move(*text);
 }
 
 /// --ctx '{"a":1}' or --ctx @file.json
@@ -102,8 +99,7 @@ int main(int argc, char** argv) {
       return run_command(flags, std::move(spec), session.run);
     }
     if (*advice) {
-      session_spec spec;
-      spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
+      session_spec spec = advice_session(strategy, task);
       spec.ctx = parse_ctx(session.ctx);
       return run_command(flags, std::move(spec), session.run);
     }

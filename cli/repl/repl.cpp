@@ -1,9 +1,9 @@
 #include "cli/repl/repl.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include <alc/alc.hpp>
 
@@ -13,7 +13,9 @@
 #include "cli/repl/terminal_responder.hpp"
 #include "cli/responders/make_responder.hpp"
 #include "cli/run/event_queue.hpp"
+#include "cli/run/run_command.hpp"
 #include "cli/run/session_driver.hpp"
+#include "cli/text_file.hpp"
 
 namespace alc::cli {
 namespace {
@@ -42,6 +44,16 @@ constexpr const char* guide = R"(alc REPL — Lua LLM algorithms, each input a s
   :advice cot why is the sky blue?        a strategy package (see :help)
 Tab completes commands and alc names; Ctrl-C cancels a running session; Ctrl-D quits.
 )";
+
+/// `text`'s first word and the rest of it, without the blanks between.
+std::pair<std::string, std::string> split_first_word(const std::string& text) {
+  std::istringstream words(text);
+  std::string first;
+  words >> first;
+  std::string rest;
+  std::getline(words >> std::ws, rest);
+  return {std::move(first), std::move(rest)};
+}
 
 std::string default_history_file() {
   const char* home = std::getenv("HOME");
@@ -182,11 +194,7 @@ class repl_session {
 
   /// Handles one `:command`; false to leave the REPL.
   bool command(const std::string& line) {
-    std::istringstream words(line);
-    std::string name;
-    words >> name;
-    std::string rest;
-    std::getline(words >> std::ws, rest);
+    const auto [name, rest] = split_first_word(line);
     if (name == ":quit" || name == ":q" || name == ":exit") return false;
     if (name == ":help") {
       std::cout << help_text << '\n';
@@ -201,11 +209,7 @@ class repl_session {
         std::cout << (error ? "error: " + describe(error) : std::string("cancelled")) << '\n';
       }
     } else if (name == ":resume") {
-      std::istringstream parts(rest);
-      std::string prefix;
-      parts >> prefix;
-      std::string text;
-      std::getline(parts >> std::ws, text);
+      const auto [prefix, text] = split_first_word(rest);
       if (auto id = resolve(prefix)) resume_with(*id, text);
     } else if (name == ":watch") {
       if (auto id = resolve(rest)) watch(*id);
@@ -312,29 +316,21 @@ class repl_session {
   }
 
   void load(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
+    auto text = read_text_file(path);
+    if (!text) {
       std::cout << "error: cannot read '" << path << "'\n";
       return;
     }
-    std::ostringstream text;
-    text << file.rdbuf();
-    run_spec_code(text.str(), false);
+    run_spec_code(std::move(*text), false);
   }
 
   void advice(const std::string& rest) {
-    std::istringstream parts(rest);
-    std::string strategy;
-    parts >> strategy;
-    std::string task;
-    std::getline(parts >> std::ws, task);
+    const auto [strategy, task] = split_first_word(rest);
     if (strategy.empty()) {
       std::cout << "error: :advice needs a strategy name\n";
       return;
     }
-    session_spec spec;
-    spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
-    run(std::move(spec), false);
+    run(advice_session(strategy, task), false);
   }
 
   cli_runtime& rt_;

@@ -25,6 +25,12 @@ int exit_status(const terminal_outcome& outcome) {
 
 }  // namespace
 
+session_spec advice_session(const std::string& strategy, const std::string& task) {
+  session_spec spec;
+  spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
+  return spec;
+}
+
 int run_command(const runtime_flags& flags, session_spec spec, const run_options& options) {
   std::string error;
   auto answers = make_responder(options.responder.empty() ? default_responder() : options.responder,

@@ -17,6 +17,10 @@ struct run_options {
   bool print_events = false;
 };
 
+/// The spec of strategy package `strategy` with ctx.task = `task` (no task
+/// when empty): `alc advice` and the REPL's `:advice`.
+session_spec advice_session(const std::string& strategy, const std::string& task);
+
 /// Runs one session and prints its result: the value for `done`, the
 /// terminal state otherwise (with a one-line reason on stderr). Returns the
 /// exit status: 0 done, 1 failed, 3 cancelled, usage_error_status for a bad
