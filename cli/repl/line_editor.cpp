@@ -3,9 +3,8 @@
 #include <histedit.h>
 #include <stdio.h>
 
-#include <algorithm>
+#include <cctype>
 #include <cerrno>
-#include <cstring>
 
 #include "cli/interrupt.hpp"
 
