@@ -1,4 +1,4 @@
-#include "actors/client.hpp"
+#include "alc/client.hpp"
 
 #include <utility>
 

@@ -2,8 +2,8 @@
 
 #include <caf/fwd.hpp>
 
-#include "actors/runtime_options.hpp"
 #include "alc/handles.hpp"
+#include "alc/options.hpp"
 
 namespace alc {
 

@@ -1,4 +1,4 @@
-#include "actors/runtime.hpp"
+#include "alc/runtime.hpp"
 
 #include <caf/all.hpp>
 

@@ -1,4 +1,4 @@
-#include "actors/runtime_options.hpp"
+#include "alc/options.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -7,8 +7,8 @@
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
-#include "actors/runtime_options.hpp"
 #include "alc/handles.hpp"
+#include "alc/options.hpp"
 #include "messages/session_spec.hpp"
 
 namespace alc {

@@ -21,13 +21,16 @@ install(TARGETS alc_api alc_actors alc_wire alc_lua_bridge alc_messages
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT alcTargets NAMESPACE alc:: DESTINATION ${ALC_INSTALL_CMAKE_DIR})
 
-# Public headers keep their folders: <prefix>/include/alc/{messages,actors}/...
-install(FILES include/alc/alc.hpp include/alc/handles.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc)
+# Public headers: include/alc/*.hpp as <alc/...>; the value types and the
+# registry's vocabulary they include keep their folders below it:
+# <prefix>/include/alc/{messages,actors}/...
+install(DIRECTORY include/alc/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc FILES_MATCHING
+        PATTERN "*.hpp")
 file(GLOB ALC_MESSAGE_HEADERS ${PROJECT_SOURCE_DIR}/messages/*.hpp)
 install(FILES ${ALC_MESSAGE_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc/messages)
-install(FILES actors/client.hpp actors/registry_actor.hpp actors/runtime.hpp
-              actors/runtime_options.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc/actors)
+install(FILES actors/registry_actor.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/alc/actors)
+# The command line, next to the libraries it is built from.
+install(TARGETS alc RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY examples/packages/ DESTINATION ${ALC_INSTALL_PACKAGES_DIR})
 
 configure_package_config_file(cmake/alcConfig.cmake.in

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh normal
 
-alc=build/repl/alc
+alc=build/cli/alc
 packages=(--package-path examples/packages --state-dir build/demo-state)
 if [ -t 0 ] && [ -t 1 ]; then
   exec "$alc" repl "${packages[@]}" "$@"

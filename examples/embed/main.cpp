@@ -27,14 +27,9 @@ caf::behavior responder(caf::event_based_actor* self, alc::registry_handle regis
     return std::string("I do not know.");
   };
   auto answer = [self, registry, reply_to](const std::string& id, const alc::pause_info& pause) {
-    alc::batch_payload batch;
-    for (const auto& query : pause.prompts) {
-      batch.responses.push_back({query.query_id, reply_to(query), alc::token_usage{12, 8}});
-    }
-    alc::resume_payload payload = batch;
-    if (pause.kind == alc::pause_kind::single) {
-      payload = alc::single_payload{batch.responses.front()};
-    }
+    auto payload = alc::answer_all(pause, [&reply_to](const alc::llm_query& query) {
+      return alc::query_response{query.query_id, reply_to(query), alc::token_usage{12, 8}};
+    });
     self->request(registry, caf::infinite, alc::resume_atom_v, id, std::move(payload))
         .then([](const alc::resume_outcome&) {},
               [](caf::error& error) { std::cerr << alc::describe(error) << '\n'; });

@@ -8,12 +8,19 @@
 //                                  rt.client() for blocking calls
 //   alc::spawn_atom_v, ...         the vocabulary your actors send and receive
 //                                  (see actors/registry_actor.hpp for every verb)
+//   alc::answer_all(pause, f)      the resume payload answering every query
+//   alc::classify_lua_input(code)  expression, statements or unfinished (REPLs)
 //
+// Finer doors: alc/values.hpp (value types and JSON, no CAF), alc/client.hpp,
+// alc/runtime.hpp, alc/options.hpp, alc/answer_all.hpp, alc/lua_syntax.hpp.
 // Nothing here includes Lua or the runtime's internals.
 
-#include "actors/client.hpp"
 #include "actors/registry_actor.hpp"
-#include "actors/runtime.hpp"
-#include "actors/runtime_options.hpp"
-#include "messages/json_codec.hpp"
+#include "alc/answer_all.hpp"
+#include "alc/client.hpp"
+#include "alc/handles.hpp"
+#include "alc/lua_syntax.hpp"
+#include "alc/options.hpp"
+#include "alc/runtime.hpp"
+#include "alc/values.hpp"
 #include "messages/wire.hpp"

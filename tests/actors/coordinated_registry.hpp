@@ -19,7 +19,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/registry_actor.hpp"
-#include "actors/runtime.hpp"
+#include "alc/runtime.hpp"
 #include "messages/wire.hpp"
 
 namespace alc::test {

@@ -6,7 +6,7 @@
 #include <caf/settings.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/runtime.hpp"
+#include "alc/runtime.hpp"
 
 using namespace alc;
 using namespace std::chrono_literals;

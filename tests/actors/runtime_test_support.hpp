@@ -15,7 +15,7 @@
 #include <caf/actor_system_config.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/runtime.hpp"
+#include "alc/runtime.hpp"
 #include "messages/wire.hpp"
 
 namespace alc::test {

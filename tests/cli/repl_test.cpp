@@ -101,9 +101,15 @@ TEST_CASE("REPL commands drive background sessions", "[cli][repl]") {
   repl.type(":bg return alc.llm('background question')\n");
   REQUIRE(repl.expect("ses-"));
   REQUIRE(repl.expect("alc> "));
-  repl.type(":sessions\n");
-  REQUIRE(repl.expect("paused"));
-  REQUIRE(repl.expect("alc> "));
+  // The background session pauses in its own time: list until it shows.
+  bool paused = false;
+  for (int attempt = 0; attempt < 100 && !paused; ++attempt) {
+    const auto before = repl.output().size();
+    repl.type(":sessions\n");
+    REQUIRE(repl.expect("alc> "));
+    paused = repl.output().find("paused", before) != std::string::npos;
+  }
+  REQUIRE(paused);
   repl.type(":resume ses- the answer\n");
   REQUIRE(repl.expect("continued"));
   REQUIRE(repl.expect("alc> "));

@@ -1,4 +1,4 @@
-#include "repl/interrupt.hpp"
+#include "cli/interrupt.hpp"
 
 #include <signal.h>
 

@@ -8,7 +8,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
-#include "actors/runtime.hpp"
+#include <alc/runtime.hpp>
 
 namespace alc::cli {
 

@@ -2,7 +2,7 @@
 
 #include <iosfwd>
 
-#include "repl/cli_runtime.hpp"
+#include "cli/cli_runtime.hpp"
 
 namespace alc::cli {
 

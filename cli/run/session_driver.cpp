@@ -1,11 +1,11 @@
-#include "repl/session_driver.hpp"
+#include "cli/run/session_driver.hpp"
 
 #include <ostream>
 
-#include "messages/json_codec.hpp"
-#include "messages/wire.hpp"
-#include "repl/event_queue.hpp"
-#include "repl/interrupt.hpp"
+#include <alc/alc.hpp>
+
+#include "cli/interrupt.hpp"
+#include "cli/run/event_queue.hpp"
 
 namespace alc::cli {
 namespace {
@@ -23,17 +23,10 @@ void show_activity(std::ostream& out, const session_event& event) {
 /// Answers every query of a pause; false (with `error`) when the responder has no answer.
 bool answer_pause(const client& c, const std::string& id, const pause_info& info,
                   responder& answers, std::string& error) {
-  batch_payload batch;
-  for (const auto& query : info.prompts) {
-    auto answer = answers.answer(query, error);
-    if (!answer) return false;
-    batch.responses.push_back(std::move(*answer));
-  }
-  resume_payload payload = std::move(batch);
-  if (info.kind == pause_kind::single) {
-    payload = single_payload{std::get<batch_payload>(payload).responses.front()};
-  }
-  auto resumed = c.resume(id, std::move(payload));
+  auto payload =
+      answer_all(info, [&](const llm_query& query) { return answers.answer(query, error); });
+  if (!payload) return false;
+  auto resumed = c.resume(id, std::move(*payload));
   if (!resumed) {
     error = describe(resumed.error());
     return false;
@@ -82,12 +75,6 @@ drive_result drive_session(cli_runtime& rt, session_spec spec, responder& answer
     result.error = describe(outcome.error());
   }
   return result;
-}
-
-int exit_status(const terminal_outcome& outcome) {
-  if (std::holds_alternative<done_state>(outcome)) return 0;
-  if (std::holds_alternative<failed_state>(outcome)) return 1;
-  return 3;
 }
 
 }  // namespace alc::cli

@@ -1,13 +1,12 @@
-#include "repl/line_editor.hpp"
+#include "cli/repl/line_editor.hpp"
 
 #include <histedit.h>
 #include <stdio.h>
 
-#include <algorithm>
+#include <cctype>
 #include <cerrno>
-#include <cstring>
 
-#include "repl/interrupt.hpp"
+#include "cli/interrupt.hpp"
 
 namespace alc::cli {
 

@@ -3,8 +3,8 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "actors/client.hpp"
-#include "actors/runtime_options.hpp"
+#include "alc/client.hpp"
+#include "alc/options.hpp"
 
 namespace alc {
 

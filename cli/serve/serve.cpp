@@ -1,4 +1,4 @@
-#include "repl/serve.hpp"
+#include "cli/serve/serve.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -6,7 +6,6 @@
 #include <istream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -15,10 +14,12 @@
 #include <variant>
 #include <vector>
 
+#include <alc/alc.hpp>
 #include <caf/all.hpp>
 
-#include "messages/json_codec.hpp"
-#include "messages/wire.hpp"
+#include "cli/serve/line_writer.hpp"
+#include "cli/serve/request_envelope.hpp"
+#include "cli/serve/response_lines.hpp"
 
 namespace alc::cli {
 namespace {
@@ -33,97 +34,6 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 /// How long end of input waits for each shutdown phase.
 constexpr auto phase_limit = std::chrono::seconds{5};
 
-/// Error code of the protocol itself; the others are alc's verb error codes.
-constexpr const char* bad_request = "bad_request";
-
-/// The one writer of `out`: events and responses come from CAF threads, so
-/// each line is written whole and flushed under a lock.
-class line_writer {
- public:
-  explicit line_writer(std::ostream& out) : out_(out) {}
-
-  void write(std::string line) {
-    line += '\n';
-    std::lock_guard<std::mutex> lock(mutex_);
-    out_.write(line.data(), static_cast<std::streamsize>(line.size()));
-    out_.flush();
-  }
-
- private:
-  std::mutex mutex_;
-  std::ostream& out_;
-};
-
-// Lines are assembled from compact parts so that `id` comes first, as in
-// docs/protocol.md (nlohmann objects would sort the keys).
-std::string ok_line(const json& id, const json& value) {
-  return "{\"id\":" + to_json_text(id) + ",\"ok\":" + to_json_text(value) + "}";
-}
-
-std::string error_line(const json& id, const json& error) {
-  return "{\"id\":" + to_json_text(id) + ",\"error\":" + to_json_text(error) + "}";
-}
-
-std::string event_line(const std::string& session_id, const session_event& event) {
-  return "{\"event\":" + to_json_text(to_json_value(event)) +
-         ",\"session_id\":" + to_json_text(session_id) + "}";
-}
-
-json error_value(const std::string& code, const std::string& message) {
-  return {{"code", code}, {"message", message}};
-}
-
-/// An alc verb error keeps its code (and `actual`); anything else from CAF,
-/// e.g. a registry that already stopped, is `internal`.
-json error_value(const caf::error& error) {
-  if (auto verb = to_verb_error(error)) return to_json_value(*verb);
-  return error_value("internal", describe(error));
-}
-
-// Copying or comparing a JSON value recurses, so reject deep requests before
-// touching them (the same bound as the codecs).
-bool nests_too_deep(const json& root) {
-  std::vector<std::pair<const json*, std::size_t>> pending{{&root, 0}};
-  while (!pending.empty()) {
-    const auto [node, depth] = pending.back();
-    pending.pop_back();
-    if (!node->is_structured()) continue;
-    if (depth + 1 > max_json_depth) return true;
-    for (const auto& child : *node) pending.emplace_back(&child, depth + 1);
-  }
-  return false;
-}
-
-/// A request whose envelope (`id`, `op`) is sound; `body` is the whole object.
-struct request {
-  json id;
-  std::string op;
-  const json* body = nullptr;
-};
-
-/// A problem in a request line, answered with `bad_request`.
-struct rejection {
-  json id;  ///< null when the line has no usable id
-  std::string message;
-};
-
-std::variant<request, rejection> read_envelope(const json& doc) {
-  if (!doc.is_object()) return rejection{nullptr, "a request must be a JSON object"};
-  if (nests_too_deep(doc)) {
-    return rejection{nullptr,
-                     "request nests deeper than " + std::to_string(max_json_depth) + " levels"};
-  }
-  const auto id = doc.find("id");
-  if (id == doc.end()) return rejection{nullptr, "missing field 'id'"};
-  if (!id->is_number_integer() && !id->is_string()) {
-    return rejection{nullptr, "'id' must be an integer or a string"};
-  }
-  const auto op = doc.find("op");
-  if (op == doc.end()) return rejection{*id, "missing field 'op'"};
-  if (!op->is_string()) return rejection{*id, "'op' must be a string"};
-  return request{*id, op->get<std::string>(), &doc};
-}
-
 /// Which in-flight requests end of input waits for before cancelling sessions.
 enum class flight { plain, await };
 
@@ -133,7 +43,7 @@ class server_state {
 
   explicit server_state(caf::stateful_actor<server_state>* self) : self_(self) {}
 
-  void init(caf::actor registry, std::shared_ptr<line_writer> writer) {
+  void init(registry_handle registry, std::shared_ptr<line_writer> writer) {
     registry_ = std::move(registry);
     writer_ = std::move(writer);
   }
@@ -243,15 +153,24 @@ class server_state {
   /// One asynchronous registry request whose answer `T` becomes `ok`.
   template <class T, class Encode, class... Ts>
   void ask(const json& id, flight kind, Encode encode_answer, Ts&&... xs) {
+    ask_then<T>(
+        id, kind, encode_answer, [](bool) {}, std::forward<Ts>(xs)...);
+  }
+
+  /// The same, and `after(succeeded)` runs once the response line is out.
+  template <class T, class Encode, class After, class... Ts>
+  void ask_then(const json& id, flight kind, Encode encode_answer, After after, Ts&&... xs) {
     begin(kind);
     self_->request(registry_, caf::infinite, std::forward<Ts>(xs)...)
         .then(
-            [this, id, kind, encode_answer](T& answer) {
+            [this, id, kind, encode_answer, after](T& answer) {
               writer_->write(ok_line(id, encode_answer(answer)));
+              after(true);
               end(kind);
             },
-            [this, id, kind](caf::error& error) {
+            [this, id, kind, after](caf::error& error) {
               writer_->write(error_line(id, error_value(error)));
+              after(false);
               end(kind);
             });
   }
@@ -266,7 +185,7 @@ class server_state {
       if (!flag->is_boolean()) return reject({id, "'subscribe' must be a boolean"});
       subscribe = flag->get<bool>();
     }
-    auto on_spawned = [this, id, subscribe](std::string& session_id, caf::actor&) {
+    auto on_spawned = [this, id, subscribe](std::string& session_id, session_handle&) {
       writer_->write(ok_line(id, json{{"session_id", session_id}}));
       spawn_answered(subscribe, &session_id);
     };
@@ -324,39 +243,22 @@ class server_state {
     // The snapshot event comes before the answer; hold it so that the
     // answer is written first, as for spawn.
     ++subscribing_[session_id];
-    begin(flight::plain);
-    auto answered = [this, session_id] {
+    auto answered = [this, session_id](bool) {
       if (--subscribing_[session_id] == 0) {
         subscribing_.erase(session_id);
         release(session_id);
       }
-      end(flight::plain);
     };
-    self_->request(registry_, caf::infinite, subscribe_atom_v, session_id, caf::actor{self_})
-        .then(
-            [this, id, answered](caf::ok_atom) {
-              writer_->write(ok_line(id, true));
-              answered();
-            },
-            [this, id, answered](caf::error& error) {
-              writer_->write(error_line(id, error_value(error)));
-              answered();
-            });
+    ask_then<caf::ok_atom>(id, flight::plain, encode_ok, answered, subscribe_atom_v, session_id,
+                           caf::actor{self_});
   }
 
   void unsubscribe(const json& id, const std::string& session_id) {
-    begin(flight::plain);
-    self_->request(registry_, caf::infinite, unsubscribe_atom_v, session_id, caf::actor{self_})
-        .then(
-            [this, id, session_id](caf::ok_atom) {
-              live_subs_.erase(session_id);  // no closed event will come
-              writer_->write(ok_line(id, true));
-              end(flight::plain);
-            },
-            [this, id](caf::error& error) {
-              writer_->write(error_line(id, error_value(error)));
-              end(flight::plain);
-            });
+    auto unsubscribed = [this, session_id](bool ok) {
+      if (ok) live_subs_.erase(session_id);  // no closed event will come
+    };
+    ask_then<caf::ok_atom>(id, flight::plain, encode_ok, unsubscribed, unsubscribe_atom_v,
+                           session_id, caf::actor{self_});
   }
 
   void reject(const rejection& problem) {
@@ -405,7 +307,7 @@ class server_state {
   }
 
   caf::stateful_actor<server_state>* self_;
-  caf::actor registry_;
+  registry_handle registry_;
   std::shared_ptr<line_writer> writer_;
   std::size_t plain_ = 0;                                 ///< requests in flight other than awaits
   std::size_t awaits_ = 0;                                ///< awaits in flight
@@ -417,7 +319,7 @@ class server_state {
   std::optional<caf::response_promise> closed_;
 };
 
-caf::behavior server(caf::stateful_actor<server_state>* self, caf::actor registry,
+caf::behavior server(caf::stateful_actor<server_state>* self, registry_handle registry,
                      std::shared_ptr<line_writer> writer) {
   self->state.init(std::move(registry), std::move(writer));
   self->set_exit_handler([self](caf::exit_msg& msg) {

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <optional>
 
-#include "messages/session_event.hpp"
+#include <alc/values.hpp>
 
 namespace alc::cli {
 

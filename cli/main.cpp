@@ -1,34 +1,27 @@
 // alc: run Lua LLM algorithms as sessions — one script, a package, an
 // interactive REPL, or a JSON-lines server for programs in any language.
-#include <unistd.h>
-
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
-#include "messages/json_codec.hpp"
-#include "repl/cli_runtime.hpp"
-#include "repl/interrupt.hpp"
-#include "repl/repl.hpp"
-#include "repl/serve.hpp"
-#include "repl/session_driver.hpp"
+#include <alc/values.hpp>
+
+#include "cli/cli_runtime.hpp"
+#include "cli/repl/repl.hpp"
+#include "cli/run/run_command.hpp"
+#include "cli/serve/serve.hpp"
+#include "cli/text_file.hpp"
 
 namespace {
 
 using namespace alc;
 using namespace alc::cli;
 
-constexpr int usage_error = 2;
-
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw CLI::ValidationError("cannot read '" + path + "'");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  auto text = read_text_file(path);
+  if (!text) throw CLI::ValidationError("cannot read '" + path + "'");
+  return std::move(*text);
 }
 
 /// --ctx '{"a":1}' or --ctx @file.json
@@ -41,50 +34,26 @@ nlohmann::json parse_ctx(const std::string& arg) {
   return std::move(json).value();
 }
 
-std::string default_responder() {
-  return ::isatty(STDIN_FILENO) ? "human" : "echo";
-}
-
-/// Runs one session and prints its result: the value for `done`, the
-/// terminal state otherwise (with a one-line reason on stderr).
-int run_one(const runtime_flags& flags, session_spec spec, const std::string& mode, bool events) {
-  std::string error;
-  auto answers =
-      make_responder(mode.empty() ? default_responder() : mode, std::cin, std::cerr, error);
-  if (!answers) {
-    std::cerr << "alc: " << error << '\n';
-    return usage_error;
-  }
-  cli_runtime rt(flags);
-  install_interrupt_handler();
-  drive_options options;
-  options.print_events = events;
-  auto result = drive_session(rt, std::move(spec), *answers, options, std::cerr);
-  if (!result.outcome) {
-    std::cerr << "alc: " << result.error << '\n';
-    return result.error.rfind("invalid_spec", 0) == 0 ? usage_error : 1;
-  }
-  if (const auto* done = std::get_if<done_state>(&*result.outcome)) {
-    std::cout << to_json_text(done->value) << '\n';
-  } else {
-    std::cout << to_json_text(to_json_value(*result.outcome)) << '\n';
-    if (const auto* failed = std::get_if<failed_state>(&*result.outcome)) {
-      std::cerr << "alc: " << to_string(failed->kind) << ": " << failed->message << '\n';
-    } else {
-      const auto& cancelled = std::get<cancelled_state>(*result.outcome);
-      std::cerr << "alc: cancelled (" << to_string(cancelled.reason.code)
-                << "): " << cancelled.reason.detail << '\n';
-    }
-  }
-  return exit_status(*result.outcome);
-}
-
 void add_runtime_flags(CLI::App& app, runtime_flags& flags) {
   app.add_option("--package-path", flags.package_paths,
                  "folder of Lua packages for require (repeatable; ALC_PACKAGES_PATH adds more)");
   app.add_option("--state-dir", flags.state_dir, "folder of the alc.state files");
   app.add_option("--slice", flags.slice, "time slice of a session, e.g. 10ms");
   app.add_option("--memory-limit", flags.memory_limit, "bytes one session's VM may use");
+}
+
+/// The flags of the one-session subcommands, run and advice.
+struct session_flags {
+  std::string ctx;  ///< --ctx
+  run_options run;
+};
+
+void add_session_flags(CLI::App& app, session_flags& session, runtime_flags& flags) {
+  app.add_option("--ctx", session.ctx, "ctx as JSON, or @file.json");
+  app.add_option("--responder", session.run.responder,
+                 "human (default on a terminal), echo, script:FILE.jsonl");
+  app.add_flag("--events", session.run.print_events, "stream every event as a JSON line on stderr");
+  add_runtime_flags(app, flags);
 }
 
 }  // namespace
@@ -97,24 +66,16 @@ int main(int argc, char** argv) {
   std::string file;
   std::string strategy;
   std::string task;
-  std::string ctx_arg;
-  std::string mode;
-  bool events = false;
+  session_flags session;
 
   auto* run = app.add_subcommand("run", "run FILE.lua as one session and print its result");
   run->add_option("file", file, "the script")->required();
-  run->add_option("--ctx", ctx_arg, "ctx as JSON, or @file.json");
-  run->add_option("--responder", mode, "human (default on a terminal), echo, script:FILE.jsonl");
-  run->add_flag("--events", events, "stream every event as a JSON line on stderr");
-  add_runtime_flags(*run, flags);
+  add_session_flags(*run, session, flags);
 
   auto* advice = app.add_subcommand("advice", "run an installed strategy package");
   advice->add_option("strategy", strategy, "package name")->required();
   advice->add_option("--task", task, "the task, placed in ctx.task");
-  advice->add_option("--ctx", ctx_arg, "ctx as JSON, or @file.json");
-  advice->add_option("--responder", mode, "human (default on a terminal), echo, script:FILE.jsonl");
-  advice->add_flag("--events", events, "stream every event as a JSON line on stderr");
-  add_runtime_flags(*advice, flags);
+  add_session_flags(*advice, session, flags);
 
   repl_options repl;
   bool quiet = false;
@@ -134,14 +95,13 @@ int main(int argc, char** argv) {
     if (*run) {
       session_spec spec;
       spec.kind = run_spec{read_file(file)};
-      spec.ctx = parse_ctx(ctx_arg);
-      return run_one(flags, std::move(spec), mode, events);
+      spec.ctx = parse_ctx(session.ctx);
+      return run_command(flags, std::move(spec), session.run);
     }
     if (*advice) {
-      session_spec spec;
-      spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
-      spec.ctx = parse_ctx(ctx_arg);
-      return run_one(flags, std::move(spec), mode, events);
+      session_spec spec = advice_session(strategy, task);
+      spec.ctx = parse_ctx(session.ctx);
+      return run_command(flags, std::move(spec), session.run);
     }
     if (*repl_cmd) {
       repl.guided = !quiet;
@@ -152,9 +112,9 @@ int main(int argc, char** argv) {
     return serve_stdio(rt, std::cin, std::cout);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : usage_error;
+    return code == 0 ? 0 : usage_error_status;
   } catch (const std::exception& e) {
     std::cerr << "alc: " << e.what() << '\n';
-    return usage_error;
+    return usage_error_status;
   }
 }

@@ -1,4 +1,4 @@
-#include "repl/cli_runtime.hpp"
+#include "cli/cli_runtime.hpp"
 
 #include <stdexcept>
 

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "messages/execution_state.hpp"
-#include "messages/session_spec.hpp"
-#include "repl/cli_runtime.hpp"
-#include "repl/responder.hpp"
+#include <alc/values.hpp>
+
+#include "cli/cli_runtime.hpp"
+#include "cli/responders/responder.hpp"
 
 namespace alc::cli {
 
@@ -26,8 +26,5 @@ struct drive_result {
 
 drive_result drive_session(cli_runtime& rt, session_spec spec, responder& answers,
                            const drive_options& options, std::ostream& events);
-
-/// Exit status of `alc run`: 0 done, 1 failed, 3 cancelled.
-int exit_status(const terminal_outcome& outcome);
 
 }  // namespace alc::cli

@@ -1,70 +1,24 @@
-#include "repl/repl.hpp"
+#include "cli/repl/repl.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
-#include "lua_bridge/chunk_syntax.hpp"
-#include "messages/json_codec.hpp"
-#include "messages/wire.hpp"
-#include "repl/event_queue.hpp"
-#include "repl/interrupt.hpp"
-#include "repl/line_editor.hpp"
-#include "repl/responder.hpp"
-#include "repl/session_driver.hpp"
+#include <alc/alc.hpp>
+
+#include "cli/interrupt.hpp"
+#include "cli/repl/completion.hpp"
+#include "cli/repl/line_editor.hpp"
+#include "cli/repl/terminal_responder.hpp"
+#include "cli/responders/make_responder.hpp"
+#include "cli/run/event_queue.hpp"
+#include "cli/run/run_command.hpp"
+#include "cli/run/session_driver.hpp"
+#include "cli/text_file.hpp"
 
 namespace alc::cli {
 namespace {
-
-const std::vector<std::string> command_names = {":help",   ":sessions", ":state",     ":resume",
-                                                ":cancel", ":watch",    ":await",     ":bg",
-                                                ":load",   ":advice",   ":responder", ":quit"};
-
-const std::vector<std::string> alc_names = {"alc.llm",
-                                            "alc.llm_batch",
-                                            "alc.json_encode",
-                                            "alc.json_decode",
-                                            "alc.log",
-                                            "alc.state.get",
-                                            "alc.state.set",
-                                            "alc.state.keys",
-                                            "alc.state.delete",
-                                            "alc.state.has",
-                                            "alc.state.set_nx",
-                                            "alc.state.incr",
-                                            "alc.state.update",
-                                            "alc.progress",
-                                            "alc.stats.record",
-                                            "alc.stats.get",
-                                            "alc.stats.llm_calls",
-                                            "alc.time",
-                                            "alc.budget_remaining",
-                                            "alc.chunk",
-                                            "alc.match_enum",
-                                            "alc.match_bool",
-                                            "alc.fork",
-                                            "alc.map",
-                                            "alc.filter",
-                                            "alc.reduce",
-                                            "alc.vote",
-                                            "alc.parallel",
-                                            "alc.cache",
-                                            "alc.cache_info",
-                                            "alc.cache_clear",
-                                            "alc.ground",
-                                            "alc.specify",
-                                            "alc.llm_safe",
-                                            "alc.llm_json",
-                                            "alc.json_extract",
-                                            "alc.parse_score",
-                                            "alc.parse_number",
-                                            "alc.fmt",
-                                            "alc.log_fmt",
-                                            "alc.fingerprint",
-                                            "alc.budget_check",
-                                            "alc.tuning",
-                                            "alc.pipe"};
 
 constexpr const char* help_text = R"(Each input runs as its own session (globals do not carry over).
   <lua>                 run a chunk; an expression alone prints its value;
@@ -91,13 +45,14 @@ constexpr const char* guide = R"(alc REPL — Lua LLM algorithms, each input a s
 Tab completes commands and alc names; Ctrl-C cancels a running session; Ctrl-D quits.
 )";
 
-std::vector<std::string> complete(const std::string& word) {
-  std::vector<std::string> out;
-  const auto& names = word[0] == ':' ? command_names : alc_names;
-  for (const auto& name : names) {
-    if (name.rfind(word, 0) == 0) out.push_back(name);
-  }
-  return out;
+/// `text`'s first word and the rest of it, without the blanks between.
+std::pair<std::string, std::string> split_first_word(const std::string& text) {
+  std::istringstream words(text);
+  std::string first;
+  words >> first;
+  std::string rest;
+  std::getline(words >> std::ws, rest);
+  return {std::move(first), std::move(rest)};
 }
 
 std::string default_history_file() {
@@ -105,46 +60,12 @@ std::string default_history_file() {
   return home != nullptr ? std::string(home) + "/.alc_history" : std::string(".alc_history");
 }
 
-/// The person at the terminal answers, through the line editor.
-class terminal_responder final : public responder {
- public:
-  explicit terminal_responder(line_editor& editor) : editor_(editor) {}
-
-  std::optional<query_response> answer(const llm_query& query, std::string& error) override {
-    show_query(std::cout, query);
-    std::cout << "(answer; end with a line holding a single '.')\n" << std::flush;
-    std::string text;
-    std::string line;
-    bool first = true;
-    for (;;) {
-      switch (editor_.read("... ", line)) {
-        case line_editor::status::line:
-          if (line == ".") return query_response{query.query_id, text, std::nullopt};
-          if (!first) text += '\n';
-          text += line;
-          first = false;
-          break;
-        case line_editor::status::interrupted:
-          error = "answer interrupted (Ctrl-C)";
-          return std::nullopt;
-        case line_editor::status::end_of_input:
-          error = "end of input while answering " + query.query_id;
-          return std::nullopt;
-      }
-    }
-  }
-  std::string name() const override { return "human"; }
-
- private:
-  line_editor& editor_;
-};
-
 class repl_session {
  public:
   repl_session(cli_runtime& rt, const repl_options& options)
       : rt_(rt),
         editor_(options.history_file.empty() ? default_history_file() : options.history_file,
-                complete),
+                complete_repl_word),
         human_(editor_) {
     if (!options.responder.empty()) set_responder(options.responder);
   }
@@ -184,19 +105,18 @@ class repl_session {
   /// Runs `code` if it is complete (false: read another line). An
   /// expression alone is run as `return <expr>` so its value prints.
   bool run_chunk(const std::string& code) {
-    std::string error;
-    if (check_chunk("return " + code, error) == chunk_syntax::complete) {
-      run_spec_code("return " + code, true);
-      return true;
-    }
-    switch (check_chunk(code, error)) {
-      case chunk_syntax::incomplete:
-        return false;
-      case chunk_syntax::invalid:
-        std::cout << "syntax error: " << error << '\n';
+    auto input = classify_lua_input(code);
+    switch (input.kind) {
+      case lua_input_kind::expression:
+        run_spec_code("return " + code, true);
         return true;
-      case chunk_syntax::complete:
+      case lua_input_kind::statements:
         run_spec_code(code, false);
+        return true;
+      case lua_input_kind::incomplete:
+        return false;
+      case lua_input_kind::invalid:
+        std::cout << "syntax error: " << input.error << '\n';
         return true;
     }
     return true;
@@ -274,11 +194,7 @@ class repl_session {
 
   /// Handles one `:command`; false to leave the REPL.
   bool command(const std::string& line) {
-    std::istringstream words(line);
-    std::string name;
-    words >> name;
-    std::string rest;
-    std::getline(words >> std::ws, rest);
+    const auto [name, rest] = split_first_word(line);
     if (name == ":quit" || name == ":q" || name == ":exit") return false;
     if (name == ":help") {
       std::cout << help_text << '\n';
@@ -293,11 +209,7 @@ class repl_session {
         std::cout << (error ? "error: " + describe(error) : std::string("cancelled")) << '\n';
       }
     } else if (name == ":resume") {
-      std::istringstream parts(rest);
-      std::string prefix;
-      parts >> prefix;
-      std::string text;
-      std::getline(parts >> std::ws, text);
+      const auto [prefix, text] = split_first_word(rest);
       if (auto id = resolve(prefix)) resume_with(*id, text);
     } else if (name == ":watch") {
       if (auto id = resolve(rest)) watch(*id);
@@ -349,12 +261,9 @@ class repl_session {
       std::cout << "error: session " << id << " is " << state_name(*state) << ", not paused\n";
       return;
     }
-    batch_payload batch;
-    for (const auto& q : paused->info.prompts) batch.responses.push_back({q.query_id, text, {}});
-    resume_payload payload = std::move(batch);
-    if (paused->info.kind == pause_kind::single) {
-      payload = single_payload{std::get<batch_payload>(payload).responses.front()};
-    }
+    auto payload = answer_all(paused->info, [&text](const llm_query& query) {
+      return query_response{query.query_id, text, std::nullopt};
+    });
     show(rt_.client().resume(id, std::move(payload)));
   }
 
@@ -407,29 +316,21 @@ class repl_session {
   }
 
   void load(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
+    auto text = read_text_file(path);
+    if (!text) {
       std::cout << "error: cannot read '" << path << "'\n";
       return;
     }
-    std::ostringstream text;
-    text << file.rdbuf();
-    run_spec_code(text.str(), false);
+    run_spec_code(std::move(*text), false);
   }
 
   void advice(const std::string& rest) {
-    std::istringstream parts(rest);
-    std::string strategy;
-    parts >> strategy;
-    std::string task;
-    std::getline(parts >> std::ws, task);
+    const auto [strategy, task] = split_first_word(rest);
     if (strategy.empty()) {
       std::cout << "error: :advice needs a strategy name\n";
       return;
     }
-    session_spec spec;
-    spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
-    run(std::move(spec), false);
+    run(advice_session(strategy, task), false);
   }
 
   cli_runtime& rt_;

@@ -1,0 +1,66 @@
+#include "cli/run/run_command.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include <alc/alc.hpp>
+
+#include "cli/interrupt.hpp"
+#include "cli/responders/make_responder.hpp"
+#include "cli/run/session_driver.hpp"
+
+namespace alc::cli {
+namespace {
+
+std::string default_responder() {
+  return ::isatty(STDIN_FILENO) ? "human" : "echo";
+}
+
+int exit_status(const terminal_outcome& outcome) {
+  if (std::holds_alternative<done_state>(outcome)) return 0;
+  if (std::holds_alternative<failed_state>(outcome)) return 1;
+  return 3;
+}
+
+}  // namespace
+
+session_spec advice_session(const std::string& strategy, const std::string& task) {
+  session_spec spec;
+  spec.kind = advice_spec{strategy, task.empty() ? std::nullopt : std::optional(task), nullptr};
+  return spec;
+}
+
+int run_command(const runtime_flags& flags, session_spec spec, const run_options& options) {
+  std::string error;
+  auto answers = make_responder(options.responder.empty() ? default_responder() : options.responder,
+                                std::cin, std::cerr, error);
+  if (!answers) {
+    std::cerr << "alc: " << error << '\n';
+    return usage_error_status;
+  }
+  cli_runtime rt(flags);
+  install_interrupt_handler();
+  drive_options drive;
+  drive.print_events = options.print_events;
+  auto result = drive_session(rt, std::move(spec), *answers, drive, std::cerr);
+  if (!result.outcome) {
+    std::cerr << "alc: " << result.error << '\n';
+    return result.error.rfind("invalid_spec", 0) == 0 ? usage_error_status : 1;
+  }
+  if (const auto* done = std::get_if<done_state>(&*result.outcome)) {
+    std::cout << to_json_text(done->value) << '\n';
+  } else {
+    std::cout << to_json_text(to_json_value(*result.outcome)) << '\n';
+    if (const auto* failed = std::get_if<failed_state>(&*result.outcome)) {
+      std::cerr << "alc: " << to_string(failed->kind) << ": " << failed->message << '\n';
+    } else {
+      const auto& cancelled = std::get<cancelled_state>(*result.outcome);
+      std::cerr << "alc: cancelled (" << to_string(cancelled.reason.code)
+                << "): " << cancelled.reason.detail << '\n';
+    }
+  }
+  return exit_status(*result.outcome);
+}
+
+}  // namespace alc::cli
