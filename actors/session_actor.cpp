@@ -160,16 +160,17 @@ class session_actor final : public caf::event_based_actor {
           pause(*llm);
           return;
         }
-        const auto& service = std::get<service_call>(*call->request);
-        if (service.operation.rfind("state.", 0) == 0 && setup_.state_store) {
-          call_state_store(service);
+        if (const auto* fork = std::get_if<fork_call>(call->request)) {
+          start_fork(*fork);
           return;
         }
-        if (service.operation == "fork") {
-          start_fork(service.argument);
+        const auto& state = std::get<state_call>(*call->request);
+        if (setup_.state_store) {
+          call_state_store(state);
           return;
         }
-        vm_->answer_error("'" + service.operation + "' is not available in this runtime");
+        vm_->answer_error("'state." + std::string(to_string(state.op)) +
+                          "' is not available in this runtime");
         continue;
       }
       if (auto* done = std::get_if<step_done>(&result)) {
@@ -186,10 +187,9 @@ class session_actor final : public caf::event_based_actor {
 
   /// The script stays running while the store works; other messages and
   /// sessions proceed, and the reply resumes the script.
-  void call_state_store(const service_call& call) {
+  void call_state_store(const state_call& call) {
     awaiting_service_ = true;
-    request(setup_.state_store, caf::infinite, store_atom_v, call.operation,
-            to_json_text(call.argument))
+    request(setup_.state_store, caf::infinite, store_atom_v, call)
         .then(
             [this](const std::string& result) {
               if (!take_service_reply()) return;
@@ -220,12 +220,10 @@ class session_actor final : public caf::event_based_actor {
 
   /// Spawns one child session per strategy; the script waits (running)
   /// until every child has ended, while their queries go out through us.
-  void start_fork(const nlohmann::json& argument) {
-    std::vector<std::string> strategies;
-    for (const auto& name : argument.at("strategies"))
-      strategies.push_back(name.get<std::string>());
-    const bool abort = argument.value("on_error", std::string("skip")) == "abort";
-    const nlohmann::json ctx = argument.value("ctx", nlohmann::json::object());
+  void start_fork(const fork_call& call) {
+    const std::vector<std::string>& strategies = call.strategies;
+    const bool abort = call.abort_on_error;
+    const nlohmann::json& ctx = call.ctx;
     awaiting_service_ = true;
     fork_.emplace(strategies, abort);
     for (std::size_t i = 0; i < strategies.size(); ++i) {

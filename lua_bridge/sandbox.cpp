@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "lua_bridge/vm_core.hpp"
+#include "lua_bridge/vm_setup.hpp"
 
 namespace alc {
 namespace {
@@ -51,7 +52,7 @@ const lazy_library lazy_libraries[] = {
     {LUA_OSLIBNAME, open_os_library},
 };
 constexpr unsigned all_opened = (1u << std::size(lazy_libraries)) - 1;
-static_assert(std::size(lazy_libraries) <= 8, "vm_core::libraries_opened is 8 bits");
+static_assert(std::size(lazy_libraries) <= 8, "opened_libraries::standard is 8 bits");
 
 // Its address keys the globals' metatable in the registry.
 const char lazy_globals_key = 0;
@@ -66,12 +67,12 @@ int lazy_index_of(lua_State* L, int key) {
 }
 
 bool pending(lua_State* L) {
-  return core_of(L).libraries_opened != all_opened;
+  return core_of(L).opened.standard != all_opened;
 }
 
 // Marks library `i` as taken; true if it still has to be opened.
 bool claim(lua_State* L, int i) {
-  auto& opened = core_of(L).libraries_opened;
+  auto& opened = core_of(L).opened.standard;
   const auto bit = static_cast<uint8_t>(1u << i);
   if ((opened & bit) != 0) return false;
   opened |= bit;
