@@ -37,7 +37,7 @@ void keep_only(lua_State* L, int index, const sandbox_library& allowed) {
 
 struct lazy_library {
   const char* name;
-  lua_CFunction luaopen;                ///< pushes the stock library table
+  lua_CFunction luaopen;                  ///< pushes the stock library table
   void (*adapt)(lua_State* L) = nullptr;  ///< changes the allowed table on top
 };
 

@@ -11,10 +11,10 @@ namespace {
 // string.dump (bytecode), everything of os but the clock and calendar, and
 // the io, debug and package libraries altogether.
 constexpr std::string_view base_names[] = {
-    "_G",       "_VERSION", "assert",       "collectgarbage", "error",    "getmetatable",
-    "ipairs",   "load",     "next",         "pairs",          "pcall",    "print",
-    "rawequal", "rawget",   "rawlen",       "rawset",         "select",   "setmetatable",
-    "tonumber", "tostring", "type",         "warn",           "xpcall",
+    "_G",       "_VERSION", "assert", "collectgarbage", "error",  "getmetatable",
+    "ipairs",   "load",     "next",   "pairs",          "pcall",  "print",
+    "rawequal", "rawget",   "rawlen", "rawset",         "select", "setmetatable",
+    "tonumber", "tostring", "type",   "warn",           "xpcall",
 };
 constexpr std::string_view coroutine_names[] = {
     "close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield",
@@ -23,15 +23,15 @@ constexpr std::string_view table_names[] = {
     "concat", "insert", "move", "pack", "remove", "sort", "unpack",
 };
 constexpr std::string_view string_names[] = {
-    "byte", "char",     "find", "format",  "gmatch", "gsub",   "len",    "lower",
-    "match", "pack", "packsize", "rep", "reverse", "sub", "unpack", "upper",
+    "byte",  "char", "find",     "format", "gmatch",  "gsub", "len",    "lower",
+    "match", "pack", "packsize", "rep",    "reverse", "sub",  "unpack", "upper",
 };
 constexpr std::string_view math_names[] = {
-    "abs",   "acos",  "asin",       "atan",       "atan2",     "ceil",       "cos",
-    "cosh",  "deg",   "exp",        "floor",      "fmod",      "frexp",      "huge",
-    "ldexp", "log",   "log10",      "max",        "maxinteger", "min",       "mininteger",
-    "modf",  "pi",    "pow",        "rad",        "random",    "randomseed", "sin",
-    "sinh",  "sqrt",  "tan",        "tanh",       "tointeger", "type",       "ult",
+    "abs",   "acos", "asin",  "atan",  "atan2",      "ceil",       "cos",
+    "cosh",  "deg",  "exp",   "floor", "fmod",       "frexp",      "huge",
+    "ldexp", "log",  "log10", "max",   "maxinteger", "min",        "mininteger",
+    "modf",  "pi",   "pow",   "rad",   "random",     "randomseed", "sin",
+    "sinh",  "sqrt", "tan",   "tanh",  "tointeger",  "type",       "ult",
 };
 constexpr std::string_view utf8_names[] = {
     "char", "charpattern", "codepoint", "codes", "len", "offset",
@@ -63,12 +63,9 @@ bool sandbox_library::exposes(std::string_view name) const {
 
 const std::vector<sandbox_library>& sandbox_libraries() {
   static const std::vector<sandbox_library> libraries = {
-      library("", base_names),
-      library("coroutine", coroutine_names),
-      library("table", table_names),
-      library("string", string_names),
-      library("math", math_names),
-      library("utf8", utf8_names),
+      library("", base_names),       library("coroutine", coroutine_names),
+      library("table", table_names), library("string", string_names),
+      library("math", math_names),   library("utf8", utf8_names),
       library("os", os_names),
   };
   return libraries;

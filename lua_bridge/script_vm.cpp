@@ -1,6 +1,5 @@
 #include "lua_bridge/script_vm.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>

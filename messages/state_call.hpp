@@ -19,11 +19,11 @@ std::optional<state_op> parse_state_op(std::string_view text);
 /// operation does not use stay null (or empty, for `key` of `keys`).
 struct state_call {
   state_op op = state_op::get;
-  std::string ns;               ///< the session's namespace
-  std::string key;              ///< every operation but keys
-  nlohmann::json value;         ///< set (null deletes), set_nx
-  nlohmann::json delta;         ///< incr: a number
-  nlohmann::json initial;       ///< incr: the number an absent key starts from
+  std::string ns;          ///< the session's namespace
+  std::string key;         ///< every operation but keys
+  nlohmann::json value;    ///< set (null deletes), set_nx
+  nlohmann::json delta;    ///< incr: a number
+  nlohmann::json initial;  ///< incr: the number an absent key starts from
 
   friend bool operator==(const state_call& a, const state_call& b) {
     return a.op == b.op && a.ns == b.ns && a.key == b.key && a.value == b.value &&

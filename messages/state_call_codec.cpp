@@ -14,7 +14,8 @@ nlohmann::json state_call::*const optional_members[] = {&state_call::value, &sta
 }  // namespace
 
 nlohmann::json to_json_value(const state_call& call) {
-  nlohmann::json out = {{"op", std::string(to_string(call.op))}, {"ns", call.ns}, {"key", call.key}};
+  nlohmann::json out = {
+      {"op", std::string(to_string(call.op))}, {"ns", call.ns}, {"key", call.key}};
   for (std::size_t i = 0; i < std::size(optional_fields); ++i) {
     const nlohmann::json& field = call.*optional_members[i];
     if (!field.is_null()) out[optional_fields[i]] = field;

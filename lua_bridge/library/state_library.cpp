@@ -77,30 +77,42 @@ int yield_state_call(lua_State* L, const char* who, state_op op, const state_arg
   return core.host.yield(L);
 }
 
+// The common shape of the calls on one key: the key is argument 1 (then
+// the value, when `value_required`), the stack is cut to `top` arguments.
+int keyed_state_call(lua_State* L, const char* who, state_op op, int top,
+                     const state_arguments& args, bool value_required = false) {
+  require_yieldable(L, who);
+  check_state_key(L, 1, who);
+  if (value_required) luaL_checkany(L, 2);
+  lua_settop(L, top);
+  return yield_state_call(L, who, op, args);
+}
+
 // alc.state.get(k, default?): the default (any Lua value) stays at index 2
 // for the continuation.
 int state_get(lua_State* L) {
-  require_yieldable(L, "alc.state.get");
-  check_state_key(L, 1, "alc.state.get");
-  lua_settop(L, 2);
-  return yield_state_call(L, "alc.state.get", state_op::get, {1});
+  return keyed_state_call(L, "alc.state.get", state_op::get, 2, {1});
 }
 
 // alc.state.set(k, v): v = nil deletes the key.
 int state_set(lua_State* L) {
-  require_yieldable(L, "alc.state.set");
-  check_state_key(L, 1, "alc.state.set");
-  lua_settop(L, 2);
-  return yield_state_call(L, "alc.state.set", state_op::set, {1, 2});
+  return keyed_state_call(L, "alc.state.set", state_op::set, 2, {1, 2});
 }
 
 // alc.state.set_nx(k, v) -> bool: set only when absent.
 int state_set_nx(lua_State* L) {
-  require_yieldable(L, "alc.state.set_nx");
-  check_state_key(L, 1, "alc.state.set_nx");
-  luaL_checkany(L, 2);
-  lua_settop(L, 2);
-  return yield_state_call(L, "alc.state.set_nx", state_op::set_nx, {1, 2});
+  return keyed_state_call(L, "alc.state.set_nx", state_op::set_nx, 2, {1, 2},
+                          /*value_required=*/true);
+}
+
+// alc.state.delete(k) -> bool
+int state_delete(lua_State* L) {
+  return keyed_state_call(L, "alc.state.delete", state_op::erase, 1, {1});
+}
+
+// alc.state.has(k) -> bool
+int state_has(lua_State* L) {
+  return keyed_state_call(L, "alc.state.has", state_op::has, 1, {1});
 }
 
 // alc.state.keys() -> {string...}
@@ -108,22 +120,6 @@ int state_keys(lua_State* L) {
   require_yieldable(L, "alc.state.keys");
   lua_settop(L, 0);
   return yield_state_call(L, "alc.state.keys", state_op::keys, {});
-}
-
-// alc.state.delete(k) -> bool
-int state_delete(lua_State* L) {
-  require_yieldable(L, "alc.state.delete");
-  check_state_key(L, 1, "alc.state.delete");
-  lua_settop(L, 1);
-  return yield_state_call(L, "alc.state.delete", state_op::erase, {1});
-}
-
-// alc.state.has(k) -> bool
-int state_has(lua_State* L) {
-  require_yieldable(L, "alc.state.has");
-  check_state_key(L, 1, "alc.state.has");
-  lua_settop(L, 1);
-  return yield_state_call(L, "alc.state.has", state_op::has, {1});
 }
 
 // alc.state.incr(k, delta = 1, default = 0) -> number

@@ -28,8 +28,8 @@ std::string error_of(const state_files::outcome& outcome) {
 
 state_call call(state_op op, std::string ns, std::string key = {}, json value = nullptr,
                 json delta = nullptr, json initial = nullptr) {
-  return {op, std::move(ns), std::move(key), std::move(value), std::move(delta),
-          std::move(initial)};
+  return {
+      op, std::move(ns), std::move(key), std::move(value), std::move(delta), std::move(initial)};
 }
 
 json read_file(const std::filesystem::path& path) {
@@ -79,11 +79,9 @@ TEST_CASE("namespaces and keys cannot escape the store", "[state]") {
     INFO(bad);
     CHECK_THAT(error_of(store.execute(call(state_op::get, bad, "k"))),
                Catch::Contains("namespace"));
-    CHECK_THAT(error_of(store.execute(call(state_op::set, "ok", bad, 1))),
-               Catch::Contains("key"));
+    CHECK_THAT(error_of(store.execute(call(state_op::set, "ok", bad, 1))), Catch::Contains("key"));
   }
-  CHECK(std::string(
-            error_of(store.execute(call(state_op::get, std::string("a\0b", 3), "k"))))
+  CHECK(std::string(error_of(store.execute(call(state_op::get, std::string("a\0b", 3), "k"))))
             .find("NUL") != std::string::npos);
   CHECK(std::filesystem::is_empty(dir.path()));
 }
