@@ -23,18 +23,20 @@ extern const char runtime_yield_marker;
 /// turns the answer into the calling primitive's Lua results. The request's
 /// storage is reused from one call to the next (no allocation per alc.llm).
 ///
-/// Life of a call: a primitive fills `llm()` / `emplace<...>()`, then
+/// Life of a call: a primitive fills `llm(...)` or `emplace<...>()`, then
 /// returns `yield(L)`; the slice ends and the VM `take()`s the staged call
-/// for the host; the host answers once; the next slice resumes the
-/// primitive in the continuation.
+/// for the host; the host answers once, with the answer kind of the call;
+/// the next slice resumes the primitive in the continuation. Adding a kind
+/// of call means a host_call alternative and its case in `push_answer`.
 class host_call_slot {
  public:
-  // ---- the primitive's side (inside Lua; never raise between stage and yield)
+  // ---- the primitive's side. The call counts as staged only from `yield`
+  // on, so a primitive may still raise a Lua error while it fills it.
   /// The previous llm_call, reused in place (its buffers keep their
-  /// capacity): the caller assigns every field. `as_list`: the script receives a
-  /// list of strings (alc.llm_batch), else one string.
+  /// capacity): the caller assigns every field. `as_list`: the script
+  /// receives a list of strings (alc.llm_batch), else one string.
   llm_call& llm(bool as_list);
-  /// A fresh state_call or fork_call.
+  /// A fresh state_call or fork_call. May throw std::bad_alloc.
   template <class Call>
   Call& emplace() {
     llm_as_list_ = false;
@@ -42,7 +44,7 @@ class host_call_slot {
   }
   /// Forgets a call that could not be staged completely (out of memory).
   void discard() noexcept;
-  /// Yields the staged call to the host (the one lua_yieldk of the runtime).
+  /// Yields the call to the host: the one lua_yieldk of every host call.
   int yield(lua_State* L);
   /// A coroutine cannot pass the yield up: the call will not be made.
   void abandon_staged() noexcept { staged_ = false; }
