@@ -8,12 +8,10 @@
 namespace alc {
 
 void fork_children::start(caf::scheduled_actor* self, const session_setup& parent,
-                          const nlohmann::json& argument, std::shared_ptr<budget_meter> budget) {
-  std::vector<std::string> strategies;
-  for (const auto& name : argument.at("strategies")) strategies.push_back(name.get<std::string>());
-  const bool abort = argument.value("on_error", std::string("skip")) == "abort";
-  const nlohmann::json ctx = argument.value("ctx", nlohmann::json::object());
-  group_.emplace(strategies, abort);
+                          const fork_call& call, std::shared_ptr<budget_meter> budget) {
+  const std::vector<std::string>& strategies = call.strategies;
+  const nlohmann::json& ctx = call.ctx;
+  group_.emplace(strategies, call.abort_on_error);
   for (std::size_t i = 0; i < strategies.size(); ++i) {
     session_spec spec;
     spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};

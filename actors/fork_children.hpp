@@ -14,6 +14,7 @@
 
 #include "actors/fork_group.hpp"
 #include "actors/session_actor.hpp"
+#include "lua_bridge/host_call.hpp"
 #include "messages/cancel_reason.hpp"
 #include "messages/execution_state.hpp"
 
@@ -41,8 +42,8 @@ class fork_children {
   bool active() const { return group_.has_value(); }
 
   /// Spawns one child session per strategy, monitored by `self`.
-  void start(caf::scheduled_actor* self, const session_setup& parent,
-             const nlohmann::json& argument, std::shared_ptr<budget_meter> budget);
+  void start(caf::scheduled_actor* self, const session_setup& parent, const fork_call& call,
+             std::shared_ptr<budget_meter> budget);
 
   /// The child at `index` paused or ended.
   verdict report(std::size_t index, const execution_state& state);

@@ -55,13 +55,13 @@ using script_reply =
 /// The data an input carries to the effects of its transition. The machine
 /// decides which effects run; each takes only its own field.
 struct transition_data {
-  std::optional<pause_info> pause;                ///< publish_pause
-  script_reply reply;                             ///< answer_script
-  std::vector<query_response> child_answers;      ///< answer_children
-  const service_call* store_request = nullptr;    ///< ask_store
-  const nlohmann::json* fork_argument = nullptr;  ///< start_children
-  cancel_reason stop;                             ///< stop_children
-  std::optional<terminal_outcome> outcome;        ///< finish
+  std::optional<pause_info> pause;            ///< publish_pause
+  script_reply reply;                         ///< answer_script
+  std::vector<query_response> child_answers;  ///< answer_children
+  const state_call* store_request = nullptr;  ///< ask_store
+  const fork_call* fork_request = nullptr;    ///< start_children
+  cancel_reason stop;                         ///< stop_children
+  std::optional<terminal_outcome> outcome;    ///< finish
 };
 
 /// One session: a mailbox around its session_machine. Handlers turn
@@ -135,7 +135,7 @@ class session_actor final : public session_internal_handle::base {
     if (has(effects, session_effect::answer_children)) children_.route(data.child_answers);
     if (has(effects, session_effect::ask_store)) ask_store(*data.store_request);
     if (has(effects, session_effect::start_children)) {
-      children_.start(this, setup_, *data.fork_argument, budget_);
+      children_.start(this, setup_, *data.fork_request, budget_);
     }
     enter(*taken, data);
     if (has(effects, session_effect::publish_pause)) publish_pause();
@@ -239,19 +239,20 @@ class session_actor final : public session_internal_handle::base {
           advance(session_input::called_llm, std::move(data));
           return;
         }
-        const auto& service = std::get<service_call>(*call->request);
-        if (service.operation.rfind("state.", 0) == 0 && setup_.state_store) {
-          data.store_request = &service;
-          advance(session_input::called_store, std::move(data));
-          return;
-        }
-        if (service.operation == "fork") {
-          data.fork_argument = &service.argument;
+        if (const auto* fork = std::get_if<fork_call>(call->request)) {
+          data.fork_request = fork;
           advance(session_input::called_fork, std::move(data));
           return;
         }
-        vm_->answer_error("'" + service.operation + "' is not available in this runtime");
-        continue;
+        const auto& state = std::get<state_call>(*call->request);
+        if (!setup_.state_store) {
+          vm_->answer_error("'state." + std::string(to_string(state.op)) +
+                            "' is not available in this runtime");
+          continue;
+        }
+        data.store_request = &state;
+        advance(session_input::called_store, std::move(data));
+        return;
       }
       if (auto* done = std::get_if<step_done>(&result)) {
         std::optional<token_usage> usage;
@@ -279,9 +280,8 @@ class session_actor final : public session_internal_handle::base {
 
   /// The script stays running while the store works; other messages and
   /// sessions proceed, and the reply resumes the script.
-  void ask_store(const service_call& call) {
-    request(setup_.state_store, caf::infinite, store_atom_v, call.operation,
-            to_json_text(call.argument))
+  void ask_store(const state_call& call) {
+    request(setup_.state_store, caf::infinite, store_atom_v, call)
         .then(
             [this](const std::string& result) {
               if (machine_.phase() != session_phase::awaiting_store) return;  // cancelled meanwhile

@@ -87,15 +87,9 @@ std::string state_files::persist(const std::string& ns, const nlohmann::json& do
   return {};
 }
 
-state_files::outcome state_files::execute(std::string_view operation,
-                                          const nlohmann::json& argument) {
+state_files::outcome state_files::execute(const state_call& call) {
   try {
-    if (!argument.is_object()) return std::string("state: the argument must be an object");
-    const auto ns_it = argument.find("ns");
-    if (ns_it == argument.end() || !ns_it->is_string()) {
-      return std::string("state: the namespace must be a string");
-    }
-    const std::string ns = ns_it->get<std::string>();
+    const std::string& ns = call.ns;
     if (const char* reason = invalid_state_name_reason(ns)) {
       return "state: namespace '" + ns + "' " + reason;
     }
@@ -103,21 +97,16 @@ state_files::outcome state_files::execute(std::string_view operation,
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     nlohmann::json& doc = *std::get<nlohmann::json*>(loaded);
 
-    if (operation == "state.keys") {
+    if (call.op == state_op::keys) {
       nlohmann::json keys = nlohmann::json::array();
       for (const auto& item : doc.items()) keys.push_back(item.key());
       return keys;
     }
-    const auto key_it = argument.find("key");
-    if (key_it == argument.end() || !key_it->is_string()) {
-      return std::string("state: the key must be a string");
-    }
-    const std::string key = key_it->get<std::string>();
+    const std::string& key = call.key;
     if (const char* reason = invalid_state_name_reason(key))
       return "state: key '" + key + "' " + reason;
     const auto found = doc.find(key);
     const bool present = found != doc.end();
-    const nlohmann::json value = argument.value("value", nlohmann::json());
 
     // Every write goes to a copy first: the cache changes only once the file has.
     auto write = [&](nlohmann::json next, nlohmann::json answer) -> outcome {
@@ -125,47 +114,51 @@ state_files::outcome state_files::execute(std::string_view operation,
       doc = std::move(next);
       return answer;
     };
-    if (operation == "state.get") return present ? *found : nlohmann::json();
-    if (operation == "state.has") return present;
-    if (operation == "state.set") {
-      nlohmann::json next = doc;
-      if (value.is_null()) {
+    switch (call.op) {
+      case state_op::keys:
+        break;  // answered above
+      case state_op::get:
+        return present ? *found : nlohmann::json();
+      case state_op::has:
+        return present;
+      case state_op::set: {
+        nlohmann::json next = doc;
+        if (call.value.is_null()) {
+          next.erase(key);
+        } else {
+          next[key] = call.value;
+        }
+        return write(std::move(next), nullptr);
+      }
+      case state_op::set_nx: {
+        if (present) return false;
+        nlohmann::json next = doc;
+        next[key] = call.value;
+        return write(std::move(next), true);
+      }
+      case state_op::erase: {
+        if (!present) return false;
+        nlohmann::json next = doc;
         next.erase(key);
-      } else {
-        next[key] = value;
+        return write(std::move(next), true);
       }
-      return write(std::move(next), nullptr);
-    }
-    if (operation == "state.set_nx") {
-      if (present) return false;
-      nlohmann::json next = doc;
-      next[key] = value;
-      return write(std::move(next), true);
-    }
-    if (operation == "state.delete") {
-      if (!present) return false;
-      nlohmann::json next = doc;
-      next.erase(key);
-      return write(std::move(next), true);
-    }
-    if (operation == "state.incr") {
-      const nlohmann::json current =
-          present ? *found : argument.value("default", nlohmann::json(0));
-      const nlohmann::json delta = argument.value("delta", nlohmann::json(1));
-      if (!current.is_number() || !delta.is_number()) {
-        return "state.incr: key '" + key + "' holds a non-number";
+      case state_op::incr: {
+        const nlohmann::json& current = present ? *found : call.initial;
+        if (!current.is_number() || !call.delta.is_number()) {
+          return "state.incr: key '" + key + "' holds a non-number";
+        }
+        nlohmann::json sum;
+        if (current.is_number_integer() && call.delta.is_number_integer()) {
+          sum = current.get<int64_t>() + call.delta.get<int64_t>();
+        } else {
+          sum = current.get<double>() + call.delta.get<double>();
+        }
+        nlohmann::json next = doc;
+        next[key] = sum;
+        return write(std::move(next), sum);
       }
-      nlohmann::json sum;
-      if (current.is_number_integer() && delta.is_number_integer()) {
-        sum = current.get<int64_t>() + delta.get<int64_t>();
-      } else {
-        sum = current.get<double>() + delta.get<double>();
-      }
-      nlohmann::json next = doc;
-      next[key] = sum;
-      return write(std::move(next), sum);
     }
-    return "state: unknown operation '" + std::string(operation) + "'";
+    return "state: unknown operation '" + std::string(to_string(call.op)) + "'";
   } catch (const std::exception& e) {
     return std::string("state: ") + e.what();
   }

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/state_call.hpp"
+
 namespace alc {
 
 /// The `alc.state` store on disk: one JSON object per namespace, in
@@ -21,9 +23,9 @@ class state_files {
 
   explicit state_files(std::filesystem::path dir);
 
-  /// Runs `state.<op>` (get, set, set_nx, keys, delete, has, incr) with the
-  /// argument object the VM built: {ns, key?, value?, delta?, default?}.
-  outcome execute(std::string_view operation, const nlohmann::json& argument);
+  /// Runs one `alc.state` operation (get, set, set_nx, keys, delete, has,
+  /// incr). incr needs both `delta` and `initial` (the VM fills in 1 and 0).
+  outcome execute(const state_call& call);
 
   const std::filesystem::path& directory() const { return dir_; }
 

@@ -18,13 +18,8 @@ class state_store_actor final : public caf::event_based_actor {
 
   caf::behavior make_behavior() override {
     return {
-        [this](store_atom, const std::string& operation,
-               const std::string& argument_text) -> caf::result<std::string> {
-          auto argument = parse_json_text(argument_text);
-          if (!argument) {
-            return caf::make_error(caf::sec::invalid_argument, argument.error().message);
-          }
-          auto outcome = files_.execute(operation, argument.value());
+        [this](store_atom, const state_call& call) -> caf::result<std::string> {
+          auto outcome = files_.execute(call);
           if (auto* error = std::get_if<std::string>(&outcome)) {
             return caf::make_error(caf::sec::runtime_error, std::move(*error));
           }

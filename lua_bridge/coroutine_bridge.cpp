@@ -7,6 +7,7 @@
 // where it stopped, so the script never sees the runtime's yields. They
 // also tell the preemption slot which thread runs, so the clock arms that one.
 #include "lua_bridge/vm_core.hpp"
+#include "lua_bridge/vm_setup.hpp"
 
 namespace alc {
 namespace {
@@ -16,7 +17,7 @@ enum class resume_mode : lua_KContext { resume = 0, wrap = 1 };
 bool is_runtime_yield(lua_State* co, int results) {
   if (results == 1) return lua_touserdata(co, -1) == &runtime_yield_marker;
   // The preemption hook yields nothing; the flag tells it from `coroutine.yield()`.
-  return results == 0 && core_of(co).hook_yielded;
+  return results == 0 && core_of(co).meter.hook_yielded;
 }
 
 int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int results);
@@ -39,22 +40,23 @@ int resume_loop(lua_State* L, lua_State* co, int args, resume_mode mode) {
       return finish(L, co, mode, LUA_ERRRUN, -1);
     }
     lua_xmove(L, co, args);
-    core.slot.set_running(co);
+    core.meter.slot.set_running(co);
     int results = 0;
     const int status = lua_resume(co, L, args, &results);
-    core.slot.set_running(L);
+    core.meter.slot.set_running(L);
     if (status != LUA_YIELD || !is_runtime_yield(co, results)) {
       return finish(L, co, mode, status, results);
     }
     const bool preemption = results == 0;
     lua_pop(co, results);
-    core.hook_yielded = false;
+    core.meter.hook_yielded = false;
     if (lua_isyieldable(L)) {
+      // Passes the runtime's yield up unchanged (the host call, if any, stays staged).
       lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
       return lua_yieldk(L, 1, static_cast<lua_KContext>(mode), resume_continued);
     }
     if (!preemption) {
-      core.request_staged = false;
+      core.host.abandon_staged();
       return luaL_error(L,
                         "the session cannot pause here: a coroutine asked the host while its "
                         "resumer runs inside a call that cannot yield (a metamethod, a "

@@ -6,7 +6,9 @@
 #include <sstream>
 #include <string>
 
+#include "lua_bridge/chunk_loader.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "lua_bridge/vm_setup.hpp"
 
 namespace alc {
 namespace {
@@ -45,8 +47,8 @@ std::string relative_path(std::string_view name) {
 }
 
 // Finds the module on the package paths and reads it into
-// core.scratch_text, its chunk name into core.scratch_name. Raises nothing;
-// on failure core.scratch_error says what was searched.
+// core.scratch.text, its chunk name into core.scratch.name. Raises nothing;
+// on failure core.scratch.error says what was searched.
 bool read_module(vm_core& core, std::string_view name) noexcept {
   try {
     const std::string relative = relative_path(name);
@@ -61,18 +63,18 @@ bool read_module(vm_core& core, std::string_view name) noexcept {
       std::ostringstream content;
       content << file.rdbuf();
       if (content.str().size() > max_module_bytes) {
-        core.scratch_error = "require: module '" + std::string(name) + "' is larger than 4 MiB";
+        core.scratch.error = "require: module '" + std::string(name) + "' is larger than 4 MiB";
         return false;
       }
-      core.scratch_text = content.str();
-      core.scratch_name = relative;
+      core.scratch.text = content.str();
+      core.scratch.name = relative;
       return true;
     }
     if (core.options.package_paths.empty()) searched = " (no package paths are configured)";
-    core.scratch_error = "require: module '" + std::string(name) + "' not found:" + searched;
+    core.scratch.error = "require: module '" + std::string(name) + "' not found:" + searched;
     return false;
   } catch (...) {
-    core.scratch_error = "not enough memory";
+    core.scratch.error = "not enough memory";
     return false;
   }
 }
@@ -116,8 +118,8 @@ int require_module(lua_State* L) {
   lua_pop(L, 1);
 
   vm_core& core = core_of(L);
-  if (!read_module(core, {name, len})) return raise_scratch_error(L, core);
-  load_cached_chunk(L, core.scratch_name, core.scratch_text);  // a syntax error raises here
+  if (!read_module(core, {name, len})) return raise_scratch_error(L, core.scratch);
+  load_cached_chunk(L, core.scratch.name, core.scratch.text);  // a syntax error raises here
   lua_pushvalue(L, 1);
   lua_pushlightuserdata(L, const_cast<char*>(&loading_marker));
   lua_rawset(L, 2);

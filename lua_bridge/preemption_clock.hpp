@@ -55,7 +55,7 @@ class preemption_slot {
 /// One background thread that ends overlong slices by arming a Lua hook
 /// asynchronously. Nothing is paid on the fast path: a slice registers its
 /// slot in a free cell (one CAS) and unregisters at the end; only a slice that
-/// overruns its deadline ever runs a hook (design.md, "Preemption must be cheap").
+/// overruns its deadline ever runs a hook (docs/architecture.md, the preemption clock).
 class preemption_clock {
  public:
   explicit preemption_clock(std::chrono::microseconds tick = std::chrono::microseconds{1000});

@@ -1,5 +1,7 @@
 // The sandbox of lua-api.md: only the libraries a script needs, with every
-// door to the host (files, processes, environment, bytecode) removed.
+// door to the host (files, processes, environment, bytecode) removed. What
+// stays is the allow-list of sandbox_names.cpp; load and setmetatable are
+// wrapped (text chunks only, no __gc).
 //
 // Only the base library is opened up front. coroutine, table, string, math,
 // utf8 and os are opened the first time a script touches them: most of a
@@ -10,48 +12,55 @@
 // laziness cannot be observed.
 #include <cstring>
 
+#include "lua_bridge/sandbox_names.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "lua_bridge/vm_setup.hpp"
 
 namespace alc {
 namespace {
 
-void open_string_library(lua_State* L) {
-  luaopen_string(L);  // also gives strings their metatable
+// Removes from the table at `index` every name the allow-list lacks.
+void keep_only(lua_State* L, int index, const sandbox_library& allowed) {
+  index = lua_absindex(L, index);
   lua_pushnil(L);
-  lua_setfield(L, -2, "dump");
-}
-
-// os: the clock and calendar only.
-void open_os_library(lua_State* L) {
-  luaopen_os(L);
-  lua_createtable(L, 0, 4);
-  for (const char* keep : {"time", "clock", "date", "difftime"}) {
-    lua_getfield(L, -2, keep);
-    lua_setfield(L, -2, keep);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    std::size_t len = 0;
+    const char* name = lua_tolstring(L, -1, &len);
+    if (allowed.exposes({name, len})) continue;
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_rawset(L, index);  // clearing a field during lua_next is allowed
   }
-  lua_remove(L, -2);
-}
-
-void open_coroutine_library(lua_State* L) {
-  luaopen_coroutine(L);
-  install_coroutine_bridge(L);
 }
 
 struct lazy_library {
   const char* name;
-  void (*open)(lua_State* L);  ///< pushes the finished library table
+  lua_CFunction luaopen;                  ///< pushes the stock library table
+  void (*adapt)(lua_State* L) = nullptr;  ///< changes the allowed table on top
 };
 
 const lazy_library lazy_libraries[] = {
-    {LUA_COLIBNAME, open_coroutine_library},
-    {LUA_TABLIBNAME, [](lua_State* L) { luaopen_table(L); }},
-    {LUA_STRLIBNAME, open_string_library},
-    {LUA_MATHLIBNAME, [](lua_State* L) { luaopen_math(L); }},
-    {LUA_UTF8LIBNAME, [](lua_State* L) { luaopen_utf8(L); }},
-    {LUA_OSLIBNAME, open_os_library},
+    {LUA_COLIBNAME, luaopen_coroutine, install_coroutine_bridge},
+    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_STRLIBNAME, luaopen_string},  // also gives strings their metatable
+    {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {LUA_OSLIBNAME, luaopen_os},
 };
+constexpr int string_library = 2;  // its place in lazy_libraries
+
+// Pushes library `i` as the sandbox exposes it.
+void push_library(lua_State* L, int i) {
+  const lazy_library& library = lazy_libraries[i];
+  library.luaopen(L);
+  keep_only(L, -1, *sandbox_library_named(library.name));
+  if (library.adapt != nullptr) library.adapt(L);
+}
+
 constexpr unsigned all_opened = (1u << std::size(lazy_libraries)) - 1;
-static_assert(std::size(lazy_libraries) <= 8, "vm_core::libraries_opened is 8 bits");
+static_assert(std::size(lazy_libraries) <= 8, "opened_libraries::standard is 8 bits");
 
 // Its address keys the globals' metatable in the registry.
 const char lazy_globals_key = 0;
@@ -66,12 +75,12 @@ int lazy_index_of(lua_State* L, int key) {
 }
 
 bool pending(lua_State* L) {
-  return core_of(L).libraries_opened != all_opened;
+  return core_of(L).opened.standard != all_opened;
 }
 
 // Marks library `i` as taken; true if it still has to be opened.
 bool claim(lua_State* L, int i) {
-  auto& opened = core_of(L).libraries_opened;
+  auto& opened = core_of(L).opened.standard;
   const auto bit = static_cast<uint8_t>(1u << i);
   if ((opened & bit) != 0) return false;
   opened |= bit;
@@ -96,7 +105,7 @@ void drop_lazy_metatable(lua_State* L) {
 // the stack.
 void open_lazy(lua_State* L, int i) {
   const char* name = lazy_libraries[i].name;
-  lazy_libraries[i].open(L);
+  push_library(L, i);
   lua_pushglobaltable(L);
   lua_pushstring(L, name);
   if (lua_rawget(L, -2) == LUA_TNIL) {
@@ -162,16 +171,14 @@ int lazy_global_pairs(lua_State* L) {
 
 // The string metatable until the string library is opened.
 int lazy_string_index(lua_State* L) {
-  const int i = 2;  // string's place in lazy_libraries
-  if (claim(L, i)) {
-    open_lazy(L, i);
-    lua_pop(L, 1);
+  if (claim(L, string_library)) {
+    open_lazy(L, string_library);
   } else {
     // The script gave the global `string` a value of its own before using
     // the library; strings still get the library as their __index.
-    open_string_library(L);
-    lua_pop(L, 1);
+    push_library(L, string_library);
   }
+  lua_pop(L, 1);
   lua_pushvalue(L, 1);
   lua_pushvalue(L, 2);
   lua_gettable(L, -2);
@@ -263,13 +270,9 @@ int text_only_load(lua_State* L) {
 
 void open_sandbox(lua_State* L) {
   luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+  keep_only(L, -1, *sandbox_library_named(""));  // the globals hold only base so far
   lua_pop(L, 1);
-
-  // io, debug and package are never opened; base brings these two.
-  for (const char* name : {"dofile", "loadfile"}) {
-    lua_pushnil(L);
-    lua_setglobal(L, name);
-  }
+  // io, debug and package are never opened.
   lua_getglobal(L, "load");
   lua_pushcclosure(L, text_only_load, 1);
   lua_setglobal(L, "load");

@@ -63,13 +63,14 @@ struct vm_error {
 /// between slices).
 class script_vm {
  public:
-  /// Compiles `code` as a function body with `ctx` (a JSON object) as the
-  /// global `ctx`. Returns null and fills `error` when it cannot.
+  /// Only `create` constructs (through make_unique).
   class passkey {
     friend class script_vm;
     passkey() = default;
   };
 
+  /// Compiles `code` as a function body with `ctx` (a JSON object) as the
+  /// global `ctx`. Returns null and fills `error` when it cannot.
   static std::unique_ptr<script_vm> create(std::string_view code, const nlohmann::json& ctx,
                                            vm_options options, vm_error& error);
   script_vm(passkey, std::unique_ptr<vm_core> core);
@@ -86,7 +87,7 @@ class script_vm {
   void answer_llm(std::vector<std::string> responses);
   /// Answers a pending llm_call of exactly one query.
   void answer_llm_single(std::string response);
-  /// Answers the pending service_call with a value (converted to Lua).
+  /// Answers the pending state_call or fork_call with a value (converted to Lua).
   void answer_value(nlohmann::json value);
   /// Makes the pending host call raise a Lua error with `message`.
   void answer_error(std::string message);

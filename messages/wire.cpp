@@ -4,6 +4,7 @@
 #include <caf/sec.hpp>
 
 #include "messages/json_codec.hpp"
+#include "messages/state_call_codec.hpp"
 
 namespace alc {
 namespace {
@@ -43,6 +44,7 @@ ALC_WIRE_CODEC(session_event)
 ALC_WIRE_CODEC(session_summary)
 ALC_WIRE_CODEC(registry_stats)
 ALC_WIRE_CODEC(verb_error)
+ALC_WIRE_CODEC(state_call)
 #undef ALC_WIRE_CODEC
 
 caf::error make_verb_error(error_code code, std::string message,

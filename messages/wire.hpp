@@ -21,6 +21,7 @@
 #include "messages/session_event.hpp"
 #include "messages/session_spec.hpp"
 #include "messages/session_summary.hpp"
+#include "messages/state_call.hpp"
 #include "messages/verb_error.hpp"
 
 namespace alc {
@@ -45,6 +46,7 @@ ALC_JSON_WIRE(session_event, "alc.session_event")
 ALC_JSON_WIRE(session_summary, "alc.session_summary")
 ALC_JSON_WIRE(registry_stats, "alc.registry_stats")
 ALC_JSON_WIRE(verb_error, "alc.verb_error")
+ALC_JSON_WIRE(state_call, "alc.state_call")
 #undef ALC_JSON_WIRE
 
 std::string wire_text(const session_spec& x);
@@ -57,6 +59,7 @@ std::string wire_text(const session_event& x);
 std::string wire_text(const session_summary& x);
 std::string wire_text(const registry_stats& x);
 std::string wire_text(const verb_error& x);
+std::string wire_text(const state_call& x);
 
 /// Decodes wire text into `x`; a malformed text is a CAF error, never a throw.
 caf::error wire_read(const std::string& text, session_spec& x);
@@ -69,6 +72,7 @@ caf::error wire_read(const std::string& text, session_event& x);
 caf::error wire_read(const std::string& text, session_summary& x);
 caf::error wire_read(const std::string& text, registry_stats& x);
 caf::error wire_read(const std::string& text, verb_error& x);
+caf::error wire_read(const std::string& text, state_call& x);
 
 template <class Inspector, class T>
 std::enable_if_t<json_wire<T>::name != nullptr, typename Inspector::result_type> inspect(
@@ -105,6 +109,7 @@ CAF_ADD_TYPE_ID(alc, (alc::session_summary))
 CAF_ADD_TYPE_ID(alc, (std::vector<alc::session_summary>))
 CAF_ADD_TYPE_ID(alc, (alc::registry_stats))
 CAF_ADD_TYPE_ID(alc, (alc::verb_error))
+CAF_ADD_TYPE_ID(alc, (alc::state_call))
 
 // Verbs (registry and session) and internal signals; at most 10 characters.
 CAF_ADD_ATOM(alc, alc, spawn_atom, "spawn")

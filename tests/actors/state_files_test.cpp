@@ -26,6 +26,12 @@ std::string error_of(const state_files::outcome& outcome) {
   return std::get<std::string>(outcome);
 }
 
+state_call call(state_op op, std::string ns, std::string key = {}, json value = nullptr,
+                json delta = nullptr, json initial = nullptr) {
+  return {
+      op, std::move(ns), std::move(key), std::move(value), std::move(delta), std::move(initial)};
+}
+
 json read_file(const std::filesystem::path& path) {
   std::ifstream file(path);
   std::stringstream text;
@@ -38,35 +44,31 @@ json read_file(const std::filesystem::path& path) {
 TEST_CASE("state operations behave as lua-api.md describes", "[state]") {
   test::temp_dir dir;
   state_files store(dir.path());
-  const json ns = {{"ns", "default"}};
-  auto arg = [&](json extra) {
-    json a = ns;
-    a.update(extra);
-    return a;
+  auto op = [](state_op op, std::string key = {}, json value = nullptr, json delta = nullptr,
+               json initial = nullptr) {
+    return call(op, "default", std::move(key), std::move(value), std::move(delta),
+                std::move(initial));
   };
-  CHECK(ok(store.execute("state.get", arg({{"key", "x"}}))).is_null());
-  CHECK(ok(store.execute("state.has", arg({{"key", "x"}}))) == json(false));
-  ok(store.execute("state.set", arg({{"key", "x"}, {"value", {{"a", 1}}}})));
-  CHECK(ok(store.execute("state.get", arg({{"key", "x"}}))) == json({{"a", 1}}));
-  CHECK(ok(store.execute("state.set_nx", arg({{"key", "x"}, {"value", 2}}))) == json(false));
-  CHECK(ok(store.execute("state.set_nx", arg({{"key", "y"}, {"value", 2}}))) == json(true));
-  CHECK(ok(store.execute("state.keys", ns)) == json::array({"x", "y"}));
-  CHECK(ok(store.execute("state.incr", arg({{"key", "n"}, {"delta", 5}, {"default", 10}}))) ==
-        json(15));
-  CHECK(ok(store.execute("state.incr", arg({{"key", "n"}, {"delta", 1}, {"default", 0}}))) ==
-        json(16));
-  CHECK(ok(store.execute("state.incr", arg({{"key", "f"}, {"delta", 0.5}, {"default", 0}}))) ==
-        json(0.5));
-  CHECK_THAT(error_of(store.execute("state.incr", arg({{"key", "x"}, {"delta", 1}}))),
+  CHECK(ok(store.execute(op(state_op::get, "x"))).is_null());
+  CHECK(ok(store.execute(op(state_op::has, "x"))) == json(false));
+  ok(store.execute(op(state_op::set, "x", {{"a", 1}})));
+  CHECK(ok(store.execute(op(state_op::get, "x"))) == json({{"a", 1}}));
+  CHECK(ok(store.execute(op(state_op::set_nx, "x", 2))) == json(false));
+  CHECK(ok(store.execute(op(state_op::set_nx, "y", 2))) == json(true));
+  CHECK(ok(store.execute(op(state_op::keys))) == json::array({"x", "y"}));
+  CHECK(ok(store.execute(op(state_op::incr, "n", nullptr, 5, 10))) == json(15));
+  CHECK(ok(store.execute(op(state_op::incr, "n", nullptr, 1, 0))) == json(16));
+  CHECK(ok(store.execute(op(state_op::incr, "f", nullptr, 0.5, 0))) == json(0.5));
+  CHECK_THAT(error_of(store.execute(op(state_op::incr, "x", nullptr, 1, 0))),
              Catch::Contains("non-number"));
-  CHECK(ok(store.execute("state.delete", arg({{"key", "x"}}))) == json(true));
-  CHECK(ok(store.execute("state.delete", arg({{"key", "x"}}))) == json(false));
-  ok(store.execute("state.set", arg({{"key", "y"}})));  // no value: deletes
-  CHECK(ok(store.execute("state.has", arg({{"key", "y"}}))) == json(false));
+  CHECK(ok(store.execute(op(state_op::erase, "x"))) == json(true));
+  CHECK(ok(store.execute(op(state_op::erase, "x"))) == json(false));
+  ok(store.execute(op(state_op::set, "y")));  // no value: deletes
+  CHECK(ok(store.execute(op(state_op::has, "y"))) == json(false));
 
   // Durable: a fresh store over the same folder sees the same values.
   state_files reopened(dir.path());
-  CHECK(ok(reopened.execute("state.get", arg({{"key", "n"}}))) == json(16));
+  CHECK(ok(reopened.execute(op(state_op::get, "n"))) == json(16));
   CHECK(read_file(dir.path() / "default.json") == json({{"f", 0.5}, {"n", 16}}));
 }
 
@@ -75,13 +77,11 @@ TEST_CASE("namespaces and keys cannot escape the store", "[state]") {
   state_files store(dir.path());
   for (const char* bad : {"", "../x", "a/b", "a\\b", ".."}) {
     INFO(bad);
-    CHECK_THAT(error_of(store.execute("state.get", {{"ns", bad}, {"key", "k"}})),
+    CHECK_THAT(error_of(store.execute(call(state_op::get, bad, "k"))),
                Catch::Contains("namespace"));
-    CHECK_THAT(error_of(store.execute("state.set", {{"ns", "ok"}, {"key", bad}, {"value", 1}})),
-               Catch::Contains("key"));
+    CHECK_THAT(error_of(store.execute(call(state_op::set, "ok", bad, 1))), Catch::Contains("key"));
   }
-  CHECK(std::string(
-            error_of(store.execute("state.get", {{"ns", std::string("a\0b", 3)}, {"key", "k"}})))
+  CHECK(std::string(error_of(store.execute(call(state_op::get, std::string("a\0b", 3), "k"))))
             .find("NUL") != std::string::npos);
   CHECK(std::filesystem::is_empty(dir.path()));
 }
@@ -90,7 +90,7 @@ TEST_CASE("a corrupt namespace file is reported and left untouched", "[state]") 
   test::temp_dir dir;
   dir.write("broken.json", "{not json");
   state_files store(dir.path());
-  CHECK_THAT(error_of(store.execute("state.set", {{"ns", "broken"}, {"key", "k"}, {"value", 1}})),
+  CHECK_THAT(error_of(store.execute(call(state_op::set, "broken", "k", 1))),
              Catch::Contains("unreadable"));
   std::ifstream file(dir.path() / "broken.json");
   std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
@@ -113,8 +113,8 @@ TEST_CASE("a writer killed mid-stream leaves every namespace file old or new, ne
     const std::string padding(4096, 'p');
     for (int64_t i = 0;; ++i) {
       for (const char* ns : {"a", "b", "c"}) {
-        store.execute("state.set", {{"ns", ns}, {"key", "pad"}, {"value", padding}});
-        store.execute("state.set", {{"ns", ns}, {"key", "n"}, {"value", i}});
+        store.execute(call(state_op::set, ns, "pad", padding));
+        store.execute(call(state_op::set, ns, "n", i));
       }
       if (i == 1) {
         const char ready = 'r';

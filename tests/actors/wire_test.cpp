@@ -72,6 +72,9 @@ TEST_CASE("every message type crosses CAF's binary wire unchanged", "[wire]") {
   round_trips(sys, std::vector<session_summary>{session_summary{"ses-2", "done", 1, 2, 0, {}}});
   round_trips(sys, registry_stats{1, 2, 3, 4, 5});
   round_trips(sys, verb_error{error_code::not_paused, "is running", std::string("running")});
+  round_trips(sys, state_call{state_op::incr, "team", "n", nullptr, 1, 0.5});
+  round_trips(sys, state_call{state_op::set, "default", "k", {{"a", {1, 2}}}, nullptr, nullptr});
+  round_trips(sys, state_call{state_op::keys, "fork-1", "", nullptr, nullptr, nullptr});
 }
 
 TEST_CASE("a malformed wire text is a deserialization error, not a crash", "[wire]") {

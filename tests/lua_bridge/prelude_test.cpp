@@ -1,4 +1,4 @@
-// The Layer-1 prelude of lua-api.md (lua_bridge/prelude.lua), run through a
+// The Layer-1 prelude of lua-api.md (lua_bridge/prelude/*.lua), run through a
 // real VM: LLM calls pause and are answered here; state, require and budgets
 // go through the host where the test says so, else through Lua mocks.
 #include <chrono>
@@ -34,15 +34,15 @@ json run_answering(script_vm& vm, const std::function<std::string(const llm_quer
   }
 }
 
-service_call require_service_call(const step_result& result) {
+state_call require_state_call(const step_result& result) {
   if (const auto* failed = std::get_if<step_failed>(&result)) {
-    FAIL("expected a service call, the script failed: " << failed->message);
+    FAIL("expected a state call, the script failed: " << failed->message);
   }
   REQUIRE(std::holds_alternative<step_host_call>(result));
-  const host_request* request = std::get<step_host_call>(result).request;
+  const host_call* request = std::get<step_host_call>(result).request;
   REQUIRE(request != nullptr);
-  REQUIRE(std::holds_alternative<service_call>(*request));
-  return std::get<service_call>(*request);
+  REQUIRE(std::holds_alternative<state_call>(*request));
+  return std::get<state_call>(*request);
 }
 
 std::string error_of(const vm_harness& harness, std::string_view code) {
@@ -596,22 +596,22 @@ TEST_CASE("alc.state.update goes through the host's state.get and state.set", "[
     local b = alc.state.update("m", function(v) return v + 1 end, 0)
     return {a, b})lua",
                          json::object(), options);
-  const auto get = require_service_call(run_until_blocked(*vm));
-  CHECK(get.operation == "state.get");
-  CHECK(get.argument.value("ns", "") == "team");
-  CHECK(get.argument.value("key", "") == "n");
+  const auto get = require_state_call(run_until_blocked(*vm));
+  CHECK(get.op == state_op::get);
+  CHECK(get.ns == "team");
+  CHECK(get.key == "n");
   vm->answer_value(4);
-  const auto set = require_service_call(run_until_blocked(*vm));
-  CHECK(set.operation == "state.set");
-  CHECK(set.argument.value("ns", "") == "team");
-  CHECK(set.argument.value("key", "") == "n");
-  CHECK(set.argument.value("value", json()) == json(5));
+  const auto set = require_state_call(run_until_blocked(*vm));
+  CHECK(set.op == state_op::set);
+  CHECK(set.ns == "team");
+  CHECK(set.key == "n");
+  CHECK(set.value == json(5));
   vm->answer_value(nullptr);
   // an absent key: the default is used
-  CHECK(require_service_call(run_until_blocked(*vm)).operation == "state.get");
+  CHECK(require_state_call(run_until_blocked(*vm)).op == state_op::get);
   vm->answer_value(nullptr);
-  const auto set_default = require_service_call(run_until_blocked(*vm));
-  CHECK(set_default.argument.value("value", json()) == json(1));
+  const auto set_default = require_state_call(run_until_blocked(*vm));
+  CHECK(set_default.value == json(1));
   vm->answer_value(nullptr);
   CHECK(require_done(run_until_blocked(*vm)) == json::array({5, 1}));
 }

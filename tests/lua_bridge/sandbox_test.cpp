@@ -1,5 +1,9 @@
 #include "tests/lua_bridge/vm_test_support.hpp"
 
+#include <algorithm>
+
+#include "lua_bridge/sandbox_names.hpp"
+
 using namespace alc;
 using namespace alc::test;
 using nlohmann::json;
@@ -15,6 +19,40 @@ TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
       CHECK(run_value(harness, code) == json(true));
     }
   }
+}
+
+TEST_CASE("sandbox exposes exactly its allow-list", "[sandbox]") {
+  vm_harness harness;
+  // Every name of every library, and every global but the runtime's own.
+  const auto exposed = run_value(harness, R"(
+    local function sorted_keys(t, skip)
+      local names = {}
+      for k in pairs(t) do
+        if not (skip and skip[k]) then names[#names + 1] = k end
+      end
+      table.sort(names)
+      return names
+    end
+    local libraries = {"coroutine", "table", "string", "math", "utf8", "os"}
+    local out = {[""] = {}}
+    local skip = {alc = true, ctx = true, require = true}
+    for _, name in ipairs(libraries) do
+      out[name] = sorted_keys(_G[name])
+      skip[name] = true
+    end
+    out[""] = sorted_keys(_G, skip)
+    return out)");
+  for (const auto& library : sandbox_libraries()) {
+    INFO(std::string(library.global));
+    // A name of the list may be missing from a Lua built without it (math.pow ...).
+    for (const auto& name : exposed.at(std::string(library.global))) {
+      CHECK(library.exposes(name.get<std::string>()));
+    }
+  }
+  const auto globals = sandbox_global_names();
+  CHECK(std::is_sorted(globals.begin(), globals.end()));
+  CHECK(std::count(globals.begin(), globals.end(), "string") == 1);
+  CHECK(std::count(globals.begin(), globals.end(), "dofile") == 0);
 }
 
 TEST_CASE("sandbox keeps the safe libraries and the clock", "[sandbox]") {

@@ -222,3 +222,94 @@ TEST_CASE("a finished VM releases its Lua memory", "[vm]") {
   CHECK(require_done(run_until_blocked(*vm)) == json(10000));
   CHECK(vm->memory_used() == 0);
 }
+
+namespace {
+
+template <class Call>
+Call require_call(const step_result& result) {
+  if (const auto* failed = std::get_if<step_failed>(&result)) {
+    FAIL("expected a host call, the script failed: " << failed->message);
+  }
+  REQUIRE(std::holds_alternative<step_host_call>(result));
+  const host_call* request = std::get<step_host_call>(result).request;
+  REQUIRE(request != nullptr);
+  REQUIRE(std::holds_alternative<Call>(*request));
+  return std::get<Call>(*request);
+}
+
+}  // namespace
+
+TEST_CASE("alc.state calls reach the host typed, with their defaults filled in", "[vm][state]") {
+  vm_harness harness;
+  auto options = harness.options();
+  options.state_namespace = "team";
+  auto vm = harness.make(R"lua(
+    local t = {}
+    t[1] = alc.state.get("a", "fallback")
+    t[2] = alc.state.set("b", nil)
+    t[3] = alc.state.set_nx("c", {1, 2})
+    t[4] = alc.state.keys()
+    t[5] = alc.state.delete("d")
+    t[6] = alc.state.has("e")
+    t[7] = alc.state.incr("f")
+    t[8] = alc.state.incr("g", 0.5, 10)
+    return t)lua",
+                         json::object(), options);
+  const auto get = require_call<state_call>(run_until_blocked(*vm));
+  CHECK(get == state_call{state_op::get, "team", "a", nullptr, nullptr, nullptr});
+  vm->answer_value(nullptr);  // absent: the script's default
+  CHECK(require_call<state_call>(run_until_blocked(*vm)) ==
+        state_call{state_op::set, "team", "b", nullptr, nullptr, nullptr});
+  vm->answer_value("ignored");  // set returns nothing
+  CHECK(require_call<state_call>(run_until_blocked(*vm)) ==
+        state_call{state_op::set_nx, "team", "c", {1, 2}, nullptr, nullptr});
+  vm->answer_value(true);
+  CHECK(require_call<state_call>(run_until_blocked(*vm)) ==
+        state_call{state_op::keys, "team", "", nullptr, nullptr, nullptr});
+  vm->answer_value(json::array({"x"}));
+  CHECK(require_call<state_call>(run_until_blocked(*vm)).op == state_op::erase);
+  vm->answer_value(false);
+  CHECK(require_call<state_call>(run_until_blocked(*vm)).op == state_op::has);
+  CHECK_THROWS_AS(vm->answer_llm({"wrong kind"}), std::logic_error);
+  vm->answer_value(true);
+  CHECK(require_call<state_call>(run_until_blocked(*vm)) ==
+        state_call{state_op::incr, "team", "f", nullptr, 1, 0});
+  vm->answer_value(1);
+  CHECK(require_call<state_call>(run_until_blocked(*vm)) ==
+        state_call{state_op::incr, "team", "g", nullptr, 0.5, 10});
+  vm->answer_value(10.5);
+  CHECK(require_done(run_until_blocked(*vm)) == json({{"1", "fallback"},
+                                                      {"3", true},
+                                                      {"4", {"x"}},
+                                                      {"5", false},
+                                                      {"6", true},
+                                                      {"7", 1},
+                                                      {"8", 10.5}}));
+}
+
+TEST_CASE("a state value without a JSON form fails in the script, naming its path", "[vm][state]") {
+  vm_harness harness;
+  const auto failed =
+      require_failed(run_until_blocked(*harness.make("alc.state.set('k', {f = print})")));
+  CHECK_THAT(failed.message, Catch::Contains("alc.state.set.value.f: cannot encode function"));
+}
+
+TEST_CASE("alc.fork reaches the host as a fork_call", "[vm][fork]") {
+  vm_harness harness;
+  auto vm = harness.make(R"lua(
+    local a = alc.fork({"cot", "tot"}, {task = "t"}, {on_error = "abort"})
+    local b = alc.fork({"cot"})
+    return {a, b})lua");
+  const auto first = require_call<fork_call>(run_until_blocked(*vm));
+  CHECK(first.strategies == std::vector<std::string>{"cot", "tot"});
+  CHECK(first.ctx == json({{"task", "t"}}));
+  CHECK(first.abort_on_error);
+  CHECK_THROWS_AS(vm->answer_llm_single("wrong kind"), std::logic_error);
+  vm->answer_value(json::array({1}));
+  const auto second = require_call<fork_call>(run_until_blocked(*vm));
+  CHECK(second.strategies == std::vector<std::string>{"cot"});
+  CHECK(second.ctx == json::object());
+  CHECK_FALSE(second.abort_on_error);
+  vm->answer_value(json::array({2}));
+  CHECK(require_done(run_until_blocked(*vm)) == json::array({{1}, {2}}));
+}

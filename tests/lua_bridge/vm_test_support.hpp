@@ -65,7 +65,7 @@ inline llm_call require_llm_call(const step_result& result) {
     FAIL("expected an llm call, the script failed: " << failed->message);
   }
   REQUIRE(std::holds_alternative<step_host_call>(result));
-  const host_request* request = std::get<step_host_call>(result).request;
+  const host_call* request = std::get<step_host_call>(result).request;
   REQUIRE(request != nullptr);
   REQUIRE(std::holds_alternative<llm_call>(*request));
   return std::get<llm_call>(*request);

@@ -3,7 +3,7 @@
 // destructible (raw pointers, string_views into strings on the stack, the
 // chunker); C++ work that allocates runs in a noexcept helper and its
 // failure is raised only after the helper returned.
-#include "lua_bridge/text_library.hpp"
+#include "lua_bridge/library/libraries.hpp"
 
 #include "lua_bridge/lua_json.hpp"
 

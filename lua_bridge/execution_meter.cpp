@@ -1,0 +1,50 @@
+#include "lua_bridge/execution_meter.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "lua_bridge/vm_core.hpp"
+
+namespace alc {
+
+void execution_meter::condemn(failure_kind kind, std::string message) {
+  if (doom) return;
+  doom = kind;
+  doom_message = std::move(message);
+}
+
+void preemption_hook(lua_State* L, lua_Debug*) {
+  vm_core& core = core_of(L);
+  execution_meter& meter = core.meter;
+  if (!meter.doom) {
+    if (!meter.slot.preempt_requested()) {
+      lua_sethook(L, nullptr, 0, 0);  // armed during an earlier slice: stale
+      return;
+    }
+    if (!lua_isyieldable(L)) {
+      const auto grace_us =
+          std::chrono::duration_cast<std::chrono::microseconds>(core.options.non_yieldable_grace)
+              .count();
+      if (core.now_us() - meter.slice_started_us <= grace_us) {
+        lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1000);  // look again soon
+        return;
+      }
+      meter.condemn(failure_kind::cpu_limit,
+                    "cpu_limit: the script ran past its time slice for longer than the grace "
+                    "period inside a call that cannot be interrupted (a metamethod, a table.sort "
+                    "comparator, a string.gsub callback ...)");
+    }
+  }
+  if (lua_isyieldable(L)) {
+    lua_sethook(L, nullptr, 0, 0);
+    meter.hook_yielded = true;
+    lua_yield(L, 0);
+    return;
+  }
+  // Condemned where it cannot yield: raise, and again at every instruction
+  // until the error escapes any pcall the script wraps around it.
+  lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1);
+  luaL_error(L, "%s", meter.doom_message.c_str());
+}
+
+}  // namespace alc

@@ -1,0 +1,36 @@
+#pragma once
+// Internal to lua_bridge: the time and fate of one script.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <lua.hpp>
+
+#include "lua_bridge/preemption_clock.hpp"
+#include "messages/failure_kind.hpp"
+
+namespace alc {
+
+/// The preemption hook (armed asynchronously by the clock).
+void preemption_hook(lua_State* L, lua_Debug* ar);
+
+/// CPU used over the slices, what the preemption hook shares with the VM,
+/// and a forced end once one is decided.
+struct execution_meter {
+  execution_meter() : slot(&preemption_hook) {}
+
+  /// Ends the session at the next opportunity, whatever the script catches.
+  /// The first reason wins.
+  void condemn(failure_kind kind, std::string message);
+
+  preemption_slot slot;
+  bool hook_yielded = false;         ///< the preemption hook yielded the running thread
+  std::optional<failure_kind> doom;  ///< forced end: set once, reported at the slice's end
+  std::string doom_message;
+  int64_t cpu_used_us = 0;
+  int64_t slice_started_us = 0;
+  bool finished = false;
+};
+
+}  // namespace alc
