@@ -10,6 +10,7 @@
 #include "lua_bridge/lua_json.hpp"
 #include "lua_bridge/text_library.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "messages/limits.hpp"
 
 namespace alc {
 
@@ -74,7 +75,7 @@ void push_query(lua_State* L, int prompt, int opts, const char* who) {
     }
   } else {
     if (opts != 0) lua_pop(L, 1);
-    lua_pushinteger(L, 1024);
+    lua_pushinteger(L, default_max_tokens);
   }
   push_flag(L, opts, "grounded");
   push_flag(L, opts, "underspecified");
@@ -114,7 +115,7 @@ llm_call& reusable_llm_call(vm_core& core) {
 // Every field of a reused query is assigned, so none carries over.
 void reset_options(llm_query& query) {
   query.system.reset();
-  query.max_tokens = 1024;
+  query.max_tokens = default_max_tokens;
   query.grounded = false;
   query.underspecified = false;
   query.cache_breakpoint.reset();

@@ -7,6 +7,7 @@
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/lua_json.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "messages/module_names.hpp"
 #include "messages/state_names.hpp"
 
 namespace alc {
@@ -177,13 +178,7 @@ int state_incr(lua_State* L) {
 // ---- alc.fork ------------------------------------------------------------------
 
 bool valid_strategy_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (const char ch : name) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_';
-    if (!ok) return false;
-  }
-  return true;
+  return invalid_module_name_reason(name) == nullptr;
 }
 
 // alc.fork(strategies, ctx, opts?) -> { {strategy, ok, result | error} ... }
@@ -200,7 +195,7 @@ int fork(lua_State* L) {
     lua_geti(L, 1, i);
     const char* name = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || !valid_strategy_name({name, len})) {
-      return luaL_error(L, "alc.fork: strategy %d must be a package name of [A-Za-z0-9_]",
+      return luaL_error(L, "alc.fork: strategy %d must be a module name of [A-Za-z0-9_.]",
                         static_cast<int>(i));
     }
     lua_pop(L, 1);

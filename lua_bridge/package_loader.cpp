@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lua_bridge/vm_core.hpp"
+#include "messages/module_names.hpp"
 
 namespace alc {
 namespace {
@@ -19,20 +20,7 @@ const char loading_marker = 0;
 constexpr std::size_t max_module_bytes = std::size_t{4} << 20;
 
 bool valid_module_name(std::string_view name) {
-  if (name.empty() || name.size() > 200) return false;
-  bool segment_empty = true;
-  for (const char ch : name) {
-    if (ch == '.') {
-      if (segment_empty) return false;
-      segment_empty = true;
-      continue;
-    }
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_';
-    if (!ok) return false;
-    segment_empty = false;
-  }
-  return !segment_empty;
+  return invalid_module_name_reason(name) == nullptr;
 }
 
 /// `cot` → `cot/init.lua`; `cot.util` → `cot/util.lua`.

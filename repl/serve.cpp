@@ -18,6 +18,7 @@
 #include <caf/all.hpp>
 
 #include "messages/json_codec.hpp"
+#include "messages/json_reader.hpp"
 #include "messages/wire.hpp"
 
 namespace alc::cli {
@@ -83,15 +84,7 @@ json error_value(const caf::error& error) {
 // Copying or comparing a JSON value recurses, so reject deep requests before
 // touching them (the same bound as the codecs).
 bool nests_too_deep(const json& root) {
-  std::vector<std::pair<const json*, std::size_t>> pending{{&root, 0}};
-  while (!pending.empty()) {
-    const auto [node, depth] = pending.back();
-    pending.pop_back();
-    if (!node->is_structured()) continue;
-    if (depth + 1 > max_json_depth) return true;
-    for (const auto& child : *node) pending.emplace_back(&child, depth + 1);
-  }
-  return false;
+  return nests_deeper_than(root, max_json_depth);
 }
 
 /// A request whose envelope (`id`, `op`) is sound; `body` is the whole object.
