@@ -1,5 +1,5 @@
-// Golden shapes (design.md, "JSON shapes") and round trips for every variant
-// of every message type.
+// Golden shapes (docs/protocol.md: the values of every op and event) and round trips for every
+// variant of every message type.
 
 #include <limits>
 #include <string>
