@@ -6,22 +6,9 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "messages/budget_limits.hpp"
 
 namespace alc {
-
-/// `ctx.budget` of lua-api.md; an absent limit is unlimited.
-struct budget_limits {
-  std::optional<int64_t> max_llm_calls;
-  std::optional<int64_t> max_elapsed_ms;
-  std::optional<int64_t> max_tokens;
-
-  bool empty() const { return !max_llm_calls && !max_elapsed_ms && !max_tokens; }
-};
-
-/// Reads `ctx.budget` (absent or null: no limits). Returns an error message
-/// when it is not an object of non-negative integers.
-std::optional<std::string> parse_budget(const nlohmann::json& ctx, budget_limits& out);
 
 /// Spending against a budget, shared by a session and its fork children
 /// (which may run on other threads, hence the atomics).

@@ -114,7 +114,7 @@ class encoder {
   }
 
   std::optional<std::string> encode_table(int index, nlohmann::json& out, int depth) {
-    if (depth >= max_depth) return std::string(": nesting deeper than 200 levels");
+    if (depth >= max_depth) return ": nesting deeper than " + std::to_string(max_depth) + " levels";
     const void* identity = lua_topointer(L_, index);
     for (const void* open : open_tables_) {
       if (open == identity) return std::string(": cannot encode a cyclic table");

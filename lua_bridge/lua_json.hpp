@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/limits.hpp"
+
 struct lua_State;
 
 namespace alc::lua_json {
@@ -31,6 +33,6 @@ std::optional<std::string> to_json(lua_State* L, int index, std::string_view roo
                                    nlohmann::json& out);
 
 /// Deepest nesting either direction accepts.
-constexpr int max_depth = 200;
+constexpr int max_depth = max_lua_json_depth;
 
 }  // namespace alc::lua_json

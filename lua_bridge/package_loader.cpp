@@ -9,6 +9,7 @@
 #include "lua_bridge/chunk_loader.hpp"
 #include "lua_bridge/vm_core.hpp"
 #include "lua_bridge/vm_setup.hpp"
+#include "messages/module_names.hpp"
 
 namespace alc {
 namespace {
@@ -21,20 +22,7 @@ const char loading_marker = 0;
 constexpr std::size_t max_module_bytes = std::size_t{4} << 20;
 
 bool valid_module_name(std::string_view name) {
-  if (name.empty() || name.size() > 200) return false;
-  bool segment_empty = true;
-  for (const char ch : name) {
-    if (ch == '.') {
-      if (segment_empty) return false;
-      segment_empty = true;
-      continue;
-    }
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_';
-    if (!ok) return false;
-    segment_empty = false;
-  }
-  return !segment_empty;
+  return invalid_module_name_reason(name) == nullptr;
 }
 
 /// `cot` → `cot/init.lua`; `cot.util` → `cot/util.lua`.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lua_bridge/host_call.hpp"
+#include "messages/limits.hpp"
 #include "messages/session_event.hpp"
 
 namespace alc {
@@ -28,10 +29,10 @@ using progress_sink =
     std::function<void(int64_t step, int64_t total, std::optional<std::string_view> message)>;
 
 struct vm_options {
-  std::size_t memory_limit = std::size_t{64} << 20;
+  std::size_t memory_limit = default_memory_limit;
   /// Total time the script may spend executing, summed over slices; zero
   /// means unlimited. Ends `while true do end` with `cpu_limit`.
-  std::chrono::milliseconds cpu_limit{60'000};
+  std::chrono::milliseconds cpu_limit = default_cpu_limit;
   /// How long a slice may overrun inside a call Lua cannot yield from (a
   /// metamethod, a `table.sort` comparator) before it fails with `cpu_limit`.
   std::chrono::milliseconds non_yieldable_grace{2'000};

@@ -1,17 +1,26 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "messages/name_table.hpp"
 
 namespace alc {
 
 /// Who or what asked for a cancellation.
 enum class cancel_code { user, timeout, parent_dropped, system_shutdown, internal };
 
-std::string_view to_string(cancel_code code);
-std::optional<cancel_code> parse_cancel_code(std::string_view text);
+inline constexpr auto cancel_code_names =
+    make_name_table<cancel_code>({{cancel_code::user, "user"},
+                                  {cancel_code::timeout, "timeout"},
+                                  {cancel_code::parent_dropped, "parent_dropped"},
+                                  {cancel_code::system_shutdown, "system_shutdown"},
+                                  {cancel_code::internal, "internal"}});
+
+inline std::string_view to_string(cancel_code code) {
+  return cancel_code_names.name(code);
+}
 
 /// The caller's reason, recorded verbatim in the `cancelled` state.
 struct cancel_reason {

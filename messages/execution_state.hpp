@@ -12,15 +12,30 @@
 #include "messages/cancel_reason.hpp"
 #include "messages/failure_kind.hpp"
 #include "messages/llm_query.hpp"
+#include "messages/name_table.hpp"
 #include "messages/token_usage.hpp"
 
 namespace alc {
 
+/// Which alternative a state is; its name is the JSON `"state"` tag.
+enum class state_kind { running, paused, done, failed, cancelled };
+
+inline constexpr auto state_kind_names =
+    make_name_table<state_kind>({{state_kind::running, "running"},
+                                 {state_kind::paused, "paused"},
+                                 {state_kind::done, "done"},
+                                 {state_kind::failed, "failed"},
+                                 {state_kind::cancelled, "cancelled"}});
+
 /// `single` for one `alc.llm` query, `batch` for an `alc.llm_batch` of two or more.
 enum class pause_kind { single, batch };
 
-std::string_view to_string(pause_kind kind);
-std::optional<pause_kind> parse_pause_kind(std::string_view text);
+inline constexpr auto pause_kind_names =
+    make_name_table<pause_kind>({{pause_kind::single, "single"}, {pause_kind::batch, "batch"}});
+
+inline std::string_view to_string(pause_kind kind) {
+  return pause_kind_names.name(kind);
+}
 
 /// What a paused session waits for.
 struct pause_info {
@@ -33,10 +48,12 @@ struct pause_info {
 };
 
 struct running_state {
+  static constexpr state_kind kind_tag = state_kind::running;
   friend bool operator==(const running_state&, const running_state&) { return true; }
 };
 
 struct paused_state {
+  static constexpr state_kind kind_tag = state_kind::paused;
   pause_info info;
   int64_t paused_at = 0;  ///< unix ms
 
@@ -46,6 +63,7 @@ struct paused_state {
 };
 
 struct done_state {
+  static constexpr state_kind kind_tag = state_kind::done;
   nlohmann::json value;              ///< the script's first return value (null if none)
   std::optional<token_usage> usage;  ///< absent (JSON null) when no LLM call happened
   int64_t finished_at = 0;
@@ -56,6 +74,7 @@ struct done_state {
 };
 
 struct failed_state {
+  static constexpr state_kind kind_tag = state_kind::failed;
   std::string message;
   failure_kind kind = failure_kind::lua_error;
   int64_t occurred_at = 0;
@@ -69,6 +88,7 @@ struct failed_state {
 using live_state = std::variant<running_state, paused_state>;
 
 struct cancelled_state {
+  static constexpr state_kind kind_tag = state_kind::cancelled;
   cancel_reason reason;
   int64_t observed_at = 0;
   live_state state_before;
@@ -84,6 +104,9 @@ using execution_state =
 
 /// How a session ended; every awaiter receives it.
 using terminal_outcome = std::variant<done_state, failed_state, cancelled_state>;
+
+state_kind kind_of(const execution_state& state);
+state_kind kind_of(const terminal_outcome& outcome);
 
 /// `running`, `paused`, `done`, `failed` or `cancelled`.
 std::string_view state_name(const execution_state& state);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <cstddef>
-#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +7,8 @@
 #include "messages/cancel_reason.hpp"
 #include "messages/decoded.hpp"
 #include "messages/execution_state.hpp"
+#include "messages/json_text.hpp"
+#include "messages/limits.hpp"
 #include "messages/llm_query.hpp"
 #include "messages/resume_payload.hpp"
 #include "messages/session_event.hpp"
@@ -19,7 +19,9 @@
 
 namespace alc {
 
-// Encoders: exactly the JSON shapes of design.md.
+// Encoders: exactly the JSON shapes of docs/protocol.md. Each type's codec
+// lives beside the type (messages/<type>_codec.cpp); all decode through
+// messages/json_reader.hpp.
 nlohmann::json to_json_value(const token_usage& usage);
 nlohmann::json to_json_value(const llm_query& query);
 nlohmann::json to_json_value(const pause_info& info);
@@ -36,12 +38,9 @@ nlohmann::json to_json_value(const session_metrics& metrics);
 nlohmann::json to_json_value(const session_summary& summary);
 nlohmann::json to_json_value(const registry_stats& stats);
 
-/// Documents nested deeper than this are rejected by every decoder: copying or
-/// comparing a JSON value recurses, so an unbounded depth could exhaust the stack.
-inline constexpr std::size_t max_json_depth = 256;
-
-/// Decoders never throw; a malformed document yields a decode_error naming
-/// the offending path. Specialised for every type above.
+/// Decoders never throw; a malformed document (or one nesting deeper than
+/// max_json_depth, messages/limits.hpp) yields a decode_error naming the
+/// offending path. Specialised for every type above but session_metrics.
 template <class T>
 decoded<T> from_json_value(const nlohmann::json& json);
 
@@ -74,10 +73,6 @@ decoded<session_summary> from_json_value<session_summary>(const nlohmann::json& 
 template <>
 decoded<registry_stats> from_json_value<registry_stats>(const nlohmann::json& json);
 
-/// Parses `text` as one JSON document; a syntax error becomes a decode_error
-/// carrying nlohmann's position, e.g. `invalid JSON at line 1, column 7: ...`.
-decoded<nlohmann::json> parse_json_text(std::string_view text);
-
 /// Parses `text` as JSON and decodes it; syntax errors are decode_errors too.
 template <class T>
 decoded<T> from_json_text(std::string_view text) {
@@ -85,9 +80,5 @@ decoded<T> from_json_text(std::string_view text) {
   if (!json) return json.error();
   return from_json_value<T>(json.value());
 }
-
-/// Serialises compactly without throwing: invalid UTF-8 (possible in strings
-/// that came from Lua) is replaced by U+FFFD instead of raising type_error 316.
-std::string to_json_text(const nlohmann::json& json);
 
 }  // namespace alc

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "messages/limits.hpp"
+
 namespace alc {
 
 /// One prompt a paused session asks its host to answer (`alc.llm` opts).
@@ -11,7 +13,7 @@ struct llm_query {
   std::string query_id;
   std::string prompt;
   std::optional<std::string> system;
-  int64_t max_tokens = 1024;
+  int64_t max_tokens = default_max_tokens;
   bool grounded = false;
   bool underspecified = false;
   std::optional<std::string> cache_breakpoint;

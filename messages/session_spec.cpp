@@ -2,33 +2,14 @@
 
 #include <string_view>
 
+#include "messages/module_names.hpp"
+
 namespace alc {
 
 namespace {
 
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
-}
-
-bool is_name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// `[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*`: a Lua module name that cannot climb out of
-// the package path (no `/`, no `..`, no empty segment).
-bool is_module_name(std::string_view name) {
-  bool segment_empty = true;
-  for (char c : name) {
-    if (c == '.') {
-      if (segment_empty) return false;
-      segment_empty = true;
-    } else if (is_name_char(c)) {
-      segment_empty = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_empty;
 }
 
 std::optional<std::string> validate_kind(const run_spec& run) {
@@ -38,7 +19,7 @@ std::optional<std::string> validate_kind(const run_spec& run) {
 
 std::optional<std::string> validate_kind(const advice_spec& advice) {
   if (advice.strategy.empty()) return std::string{"advice spec: strategy is empty"};
-  if (!is_module_name(advice.strategy)) {
+  if (invalid_module_name_reason(advice.strategy) != nullptr) {
     return "advice spec: strategy '" + advice.strategy +
            "' is not a module name (expected dot-separated [A-Za-z0-9_] segments, e.g. 'cot')";
   }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "messages/limits.hpp"
+
 namespace caf {
 class actor_system_config;
 }
@@ -16,8 +18,8 @@ struct runtime_options {
   std::chrono::milliseconds ttl = std::chrono::hours{3};                ///< alc.ttl
   std::chrono::milliseconds sweep_interval = std::chrono::seconds{60};  ///< alc.sweep-interval
   std::chrono::microseconds slice = std::chrono::milliseconds{10};      ///< alc.slice
-  std::size_t memory_limit = std::size_t{64} << 20;                ///< alc.memory-limit (bytes)
-  std::chrono::milliseconds cpu_limit = std::chrono::seconds{60};  ///< alc.cpu-limit (0: none)
+  std::size_t memory_limit = default_memory_limit;          ///< alc.memory-limit (bytes)
+  std::chrono::milliseconds cpu_limit = default_cpu_limit;  ///< alc.cpu-limit (0: none)
   std::size_t max_sessions = 0;            ///< alc.max-sessions: live sessions (0: no limit)
   std::vector<std::string> package_paths;  ///< alc.package-paths
   std::string state_dir = "alc-state";     ///< alc.state-dir

@@ -4,3 +4,4 @@
 // handles sessions' data but sends no messages.
 
 #include "messages/json_codec.hpp"
+#include "messages/json_reader.hpp"

@@ -7,18 +7,13 @@
 #include "lua_bridge/library/libraries.hpp"
 #include "lua_bridge/lua_json.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "messages/module_names.hpp"
 
 namespace alc {
 namespace {
 
 bool valid_strategy_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (const char ch : name) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_';
-    if (!ok) return false;
-  }
-  return true;
+  return invalid_module_name_reason(name) == nullptr;
 }
 
 // A fresh fork_call in the slot, or null when C++ memory runs out.
@@ -74,7 +69,7 @@ int fork(lua_State* L) {
     lua_geti(L, 1, i);
     const char* name = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || !valid_strategy_name({name, len})) {
-      return luaL_error(L, "alc.fork: strategy %d must be a package name of [A-Za-z0-9_]",
+      return luaL_error(L, "alc.fork: strategy %d must be a module name of [A-Za-z0-9_.]",
                         static_cast<int>(i));
     }
     if (!add_strategy(*call, name, len)) return luaL_error(L, "not enough memory");

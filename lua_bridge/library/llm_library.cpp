@@ -8,6 +8,7 @@
 #include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/library/libraries.hpp"
 #include "lua_bridge/vm_core.hpp"
+#include "messages/limits.hpp"
 
 namespace alc {
 namespace {
@@ -23,8 +24,6 @@ enum query_slot : int {
   slot_role,
   slots_per_query
 };
-
-constexpr int64_t default_max_tokens = 1024;
 
 void push_optional_string(lua_State* L, int opts, const char* who, const char* field) {
   if (opts == 0) {

@@ -108,7 +108,7 @@ function alc.cache(prompt, opts)
     key = "k:" .. explicit
   else
     local system = opts and opts.system or ""
-    local max_tokens = opts and opts.max_tokens or 1024
+    local max_tokens = opts and opts.max_tokens or 1024  -- alc::default_max_tokens (messages/limits.hpp)
     text = normalize(prompt .. "\0" .. tostring(system) .. "\0" .. tostring(max_tokens))
     key = "f:" .. djb2_hex(text)
   end

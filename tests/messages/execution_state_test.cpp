@@ -57,10 +57,10 @@ TEST_CASE("terminal states convert to outcomes and back unchanged", "[execution_
 TEST_CASE("pause kinds have names and parse back", "[execution_state]") {
   CHECK(to_string(pause_kind::single) == "single");
   CHECK(to_string(pause_kind::batch) == "batch");
-  CHECK(parse_pause_kind("single") == pause_kind::single);
-  CHECK(parse_pause_kind("batch") == pause_kind::batch);
-  CHECK_FALSE(parse_pause_kind("Batch").has_value());
-  CHECK_FALSE(parse_pause_kind("").has_value());
+  CHECK(pause_kind_names.parse("single") == pause_kind::single);
+  CHECK(pause_kind_names.parse("batch") == pause_kind::batch);
+  CHECK_FALSE(pause_kind_names.parse("Batch").has_value());
+  CHECK_FALSE(pause_kind_names.parse("").has_value());
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Golden shapes (design.md, "JSON shapes") and round trips for every variant
-// of every message type.
+// Golden shapes (docs/protocol.md: the values of every op and event) and round trips for every
+// variant of every message type.
 
 #include <limits>
 #include <string>
@@ -114,15 +114,10 @@ TEST_CASE("cancel_reason encodes code, detail and requested_at", "[json_codec][g
 }
 
 TEST_CASE("cancel_reason encodes every cancel code by name", "[json_codec][golden]") {
-  const std::vector<std::pair<cancel_code, const char*>> codes = {
-      {cancel_code::user, "user"},
-      {cancel_code::timeout, "timeout"},
-      {cancel_code::parent_dropped, "parent_dropped"},
-      {cancel_code::system_shutdown, "system_shutdown"},
-      {cancel_code::internal, "internal"}};
-  for (const auto& [code, name] : codes) {
-    check_golden(cancel_reason{code, "", 1},
-                 std::string{R"({"code":")"} + name + R"(","detail":"","requested_at":1})");
+  // The names themselves are pinned in vocabulary_test.cpp.
+  for (const auto& [code, name] : cancel_code_names.entries()) {
+    check_golden(cancel_reason{code, "", 1}, std::string{R"({"code":")"} + std::string{name} +
+                                                 R"(","detail":"","requested_at":1})");
   }
 }
 
@@ -169,16 +164,11 @@ TEST_CASE("done state decoding reads a missing value as null", "[json_codec]") {
 }
 
 TEST_CASE("failed state encodes every failure kind by name", "[json_codec][golden]") {
-  const std::vector<std::pair<failure_kind, const char*>> kinds = {
-      {failure_kind::lua_error, "lua_error"},
-      {failure_kind::memory_limit, "memory_limit"},
-      {failure_kind::cpu_limit, "cpu_limit"},
-      {failure_kind::timeout, "timeout"},
-      {failure_kind::engine_error, "engine_error"}};
-  for (const auto& [kind, name] : kinds) {
+  // The names themselves are pinned in vocabulary_test.cpp.
+  for (const auto& [kind, name] : failure_kind_names.entries()) {
     check_golden(execution_state{failed_state{"boom at line 3", kind, 77}},
-                 std::string{R"({"state":"failed","message":"boom at line 3","kind":")"} + name +
-                     R"(","occurred_at":77})");
+                 std::string{R"({"state":"failed","message":"boom at line 3","kind":")"} +
+                     std::string{name} + R"(","occurred_at":77})");
   }
 }
 
@@ -332,14 +322,11 @@ TEST_CASE("progress event encodes step, total and optional message", "[json_code
 }
 
 TEST_CASE("log event encodes every level by name", "[json_codec][golden]") {
-  const std::vector<std::pair<log_level, const char*>> levels = {{log_level::error, "error"},
-                                                                 {log_level::warn, "warn"},
-                                                                 {log_level::info, "info"},
-                                                                 {log_level::debug, "debug"}};
-  for (const auto& [level, name] : levels) {
-    check_golden(
-        session_event{log_event{level, "hello"}, 7},
-        std::string{R"({"kind":"log","at":7,"level":")"} + name + R"(","message":"hello"})");
+  // The names themselves are pinned in vocabulary_test.cpp.
+  for (const auto& [level, name] : log_level_names.entries()) {
+    check_golden(session_event{log_event{level, "hello"}, 7},
+                 std::string{R"({"kind":"log","at":7,"level":")"} + std::string{name} +
+                     R"(","message":"hello"})");
   }
 }
 
@@ -372,18 +359,10 @@ TEST_CASE("verb_error encodes actual only when present", "[json_codec][golden]")
 }
 
 TEST_CASE("verb_error encodes every error code by name", "[json_codec][golden]") {
-  const std::vector<std::pair<error_code, const char*>> codes = {
-      {error_code::not_found, "not_found"},
-      {error_code::not_paused, "not_paused"},
-      {error_code::already_cancelled, "already_cancelled"},
-      {error_code::unknown_query, "unknown_query"},
-      {error_code::duplicate_response, "duplicate_response"},
-      {error_code::payload_kind_mismatch, "payload_kind_mismatch"},
-      {error_code::invalid_spec, "invalid_spec"},
-      {error_code::capacity, "capacity"}};
-  for (const auto& [code, name] : codes) {
+  // The names themselves are pinned in vocabulary_test.cpp.
+  for (const auto& [code, name] : error_code_names.entries()) {
     check_golden(verb_error{code, "m", std::nullopt},
-                 std::string{R"({"code":")"} + name + R"(","message":"m"})");
+                 std::string{R"({"code":")"} + std::string{name} + R"(","message":"m"})");
   }
 }
 

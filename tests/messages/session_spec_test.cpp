@@ -49,6 +49,13 @@ TEST_CASE("advice strategies must be dotted module names", "[session_spec]") {
   }
 }
 
+TEST_CASE("advice strategies follow the module-name length limit", "[session_spec]") {
+  CHECK_FALSE(validate(advice(std::string(200, 'a'))).has_value());
+  const auto problem = validate(advice(std::string(201, 'a')));
+  REQUIRE(problem.has_value());
+  CHECK_THAT(*problem, Contains("is not a module name"));
+}
+
 TEST_CASE("an empty advice strategy is reported as empty", "[session_spec]") {
   CHECK(validate(advice("")) == std::string{"advice spec: strategy is empty"});
 }

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "messages/cancel_reason.hpp"
+#include "messages/execution_state.hpp"
 #include "messages/failure_kind.hpp"
 #include "messages/session_event.hpp"
 #include "messages/timestamp.hpp"
@@ -25,15 +26,20 @@ void check_names(const std::vector<std::pair<E, const char*>>& names, Parse pars
   }
 }
 
+template <class E, std::size_t N>
+auto parser(const name_table<E, N>& names) {
+  return [&names](std::string_view text) { return names.parse(text); };
+}
+
 TEST_CASE("cancel codes have stable names that parse back", "[vocabulary]") {
   check_names<cancel_code>({{cancel_code::user, "user"},
                             {cancel_code::timeout, "timeout"},
                             {cancel_code::parent_dropped, "parent_dropped"},
                             {cancel_code::system_shutdown, "system_shutdown"},
                             {cancel_code::internal, "internal"}},
-                           parse_cancel_code);
-  CHECK_FALSE(parse_cancel_code("User").has_value());
-  CHECK_FALSE(parse_cancel_code("").has_value());
+                           parser(cancel_code_names));
+  CHECK_FALSE(cancel_code_names.parse("User").has_value());
+  CHECK_FALSE(cancel_code_names.parse("").has_value());
 }
 
 TEST_CASE("failure kinds have stable names that parse back", "[vocabulary]") {
@@ -42,8 +48,8 @@ TEST_CASE("failure kinds have stable names that parse back", "[vocabulary]") {
                              {failure_kind::cpu_limit, "cpu_limit"},
                              {failure_kind::timeout, "timeout"},
                              {failure_kind::engine_error, "engine_error"}},
-                            parse_failure_kind);
-  CHECK_FALSE(parse_failure_kind("oom").has_value());
+                            parser(failure_kind_names));
+  CHECK_FALSE(failure_kind_names.parse("oom").has_value());
 }
 
 TEST_CASE("error codes have stable names that parse back", "[vocabulary]") {
@@ -55,8 +61,8 @@ TEST_CASE("error codes have stable names that parse back", "[vocabulary]") {
                            {error_code::payload_kind_mismatch, "payload_kind_mismatch"},
                            {error_code::invalid_spec, "invalid_spec"},
                            {error_code::capacity, "capacity"}},
-                          parse_error_code);
-  CHECK_FALSE(parse_error_code("unknown").has_value());
+                          parser(error_code_names));
+  CHECK_FALSE(error_code_names.parse("unknown").has_value());
 }
 
 TEST_CASE("an out-of-range error code from the wire is named, not undefined", "[vocabulary]") {
@@ -84,6 +90,26 @@ TEST_CASE("event_kind_name gives the JSON tag of every event", "[vocabulary]") {
   CHECK(event_kind_name(llm_call_begin_event{}) == "llm_call_begin");
   CHECK(event_kind_name(llm_call_end_event{}) == "llm_call_end");
   CHECK(event_kind_name(closed_event{}) == "closed");
+}
+
+template <class E, std::size_t N>
+void check_table(const name_table<E, N>& names) {
+  for (const auto& [value, name] : names.entries()) {
+    INFO("name: " << name);
+    CHECK(names.name(value) == name);
+    CHECK(names.parse(name) == value);
+  }
+}
+
+TEST_CASE("every name table maps each value to one name and back", "[vocabulary]") {
+  check_table(cancel_code_names);
+  check_table(failure_kind_names);
+  check_table(error_code_names);
+  check_table(pause_kind_names);
+  check_table(log_level_names);
+  check_table(state_kind_names);
+  check_table(event_kind_names);
+  CHECK(state_kind_names.joined() == "running, paused, done, failed, cancelled");
 }
 
 TEST_CASE("unix_millis_now reads the wall clock in milliseconds", "[vocabulary]") {

@@ -1,0 +1,77 @@
+// JSON codec of session_spec (messages/session_spec.hpp).
+#include "messages/codec_parts.hpp"
+
+namespace alc {
+
+namespace {
+
+using json = nlohmann::json;
+
+// The `"kind"` tag of a spec_kind alternative.
+enum class spec_tag { run, advice };
+constexpr auto spec_tag_names =
+    make_name_table<spec_tag>({{spec_tag::run, "run"}, {spec_tag::advice, "advice"}});
+
+json encode(const run_spec& run) {
+  return {{"kind", spec_tag_names.name(spec_tag::run)}, {"code", run.code}};
+}
+
+json encode(const advice_spec& advice) {
+  return {{"kind", spec_tag_names.name(spec_tag::advice)},
+          {"strategy", advice.strategy},
+          {"task", codec::optional_json(advice.task)},
+          {"opts", advice.opts}};
+}
+
+spec_kind read_spec_kind(const json_reader& r) {
+  if (!r.object()) return run_spec{};
+  const json_reader tag = r.field("kind");
+  const std::string name = tag.string();
+  if (!r.ok()) return run_spec{};
+  const auto kind = spec_tag_names.parse(name);
+  if (!kind) {
+    if (name == "eval") {
+      tag.fail("spec kind 'eval' is not supported yet (expected one of " + spec_tag_names.joined() +
+               ")");
+    } else {
+      tag.unknown_name("spec kind", name, spec_tag_names.joined());
+    }
+    return run_spec{};
+  }
+  switch (*kind) {
+    case spec_tag::run:
+      return run_spec{r.field("code").string()};
+    case spec_tag::advice: {
+      advice_spec advice;
+      advice.strategy = r.field("strategy").string();
+      advice.task = r.field("task").optional_string();
+      advice.opts = r.field("opts").any();
+      return advice;
+    }
+  }
+  return run_spec{};
+}
+
+session_spec read_session_spec(const json_reader& r) {
+  session_spec spec;
+  if (!r.object()) return spec;
+  spec.kind = read_spec_kind(r.field("kind"));
+  if (const json_reader ctx = r.field("ctx"); !ctx.absent() && ctx.object()) spec.ctx = ctx.any();
+  spec.project_root = r.field("project_root").optional_string();
+  return spec;
+}
+
+}  // namespace
+
+json to_json_value(const session_spec& spec) {
+  return {{"kind", std::visit([](const auto& k) { return encode(k); }, spec.kind)},
+          {"ctx", spec.ctx},
+          {"project_root", codec::optional_json(spec.project_root)}};
+}
+
+template <>
+decoded<session_spec> from_json_value<session_spec>(const json& document) {
+  return read_json<session_spec>(document, read_session_spec);
+}
+
+}  // namespace alc
