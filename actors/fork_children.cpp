@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 
 #include "actors/session_actor.hpp"
+#include "messages/session_plan.hpp"
+#include "messages/timestamp.hpp"
 #include "messages/wire.hpp"
 
 namespace alc {
@@ -17,9 +19,20 @@ void fork_children::start(caf::scheduled_actor* self, const session_setup& paren
     spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};
     spec.ctx = ctx.is_object() ? ctx : nlohmann::json::object();
     spec.ctx["_ns"] = "fork-" + std::to_string(i + 1);
+    auto plan = plan_session(spec);
+    if (!plan) {
+      // No actor: the child ends before it starts and reports so itself,
+      // through the parent's mailbox like any child's end.
+      actors_.emplace_back();
+      caf::anon_send(caf::actor_cast<caf::actor>(self), fork_atom_v, static_cast<uint64_t>(i),
+                     execution_state{failed_state{
+                         "alc.fork: strategy '" + strategies[i] + "': " + plan.error().message,
+                         failure_kind::lua_error, unix_millis_now()}});
+      continue;
+    }
     session_setup child;
     child.id = parent.id + ".fork-" + std::to_string(i + 1);
-    child.spec = std::move(spec);
+    child.plan = std::move(plan).value();
     child.options = parent.options;
     child.chunks = parent.chunks;
     child.clock = parent.clock;
@@ -76,6 +89,7 @@ void fork_children::route(const std::vector<query_response>& answers) {
 
 void fork_children::stop(caf::scheduled_actor* self, const cancel_reason& reason) {
   for (const auto& child : actors_) {
+    if (!child) continue;  // never started
     self->demonitor(child.address());
     caf::anon_send(child, cancel_atom_v, reason);
     caf::anon_send(child, evict_atom_v);

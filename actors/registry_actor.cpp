@@ -9,9 +9,9 @@
 #include "actors/session_id_source.hpp"
 #include "actors/session_subscribers.hpp"
 #include "actors/state_store_actor.hpp"
-#include "lua_bridge/budget_meter.hpp"
 #include "lua_bridge/chunk_cache.hpp"
 #include "lua_bridge/preemption_clock.hpp"
+#include "messages/session_plan.hpp"
 #include "messages/timestamp.hpp"
 #include "messages/wire.hpp"
 
@@ -123,11 +123,8 @@ class registry_actor final : public registry_internal_handle::base {
   }
 
   caf::result<std::string, session_handle> on_spawn(session_spec spec, caf::actor subscriber) {
-    if (auto problem = validate(spec)) return make_verb_error(error_code::invalid_spec, *problem);
-    budget_limits limits;
-    if (auto problem = parse_budget(spec.ctx, limits)) {
-      return make_verb_error(error_code::invalid_spec, *problem);
-    }
+    auto plan = plan_session(spec);  // the spec is taken apart here, once
+    if (!plan) return make_verb_error(error_code::invalid_spec, plan.error().message);
     if (options_.max_sessions != 0 && live_ >= options_.max_sessions) {
       ++stats_.rejected;
       return make_verb_error(
@@ -137,7 +134,7 @@ class registry_actor final : public registry_internal_handle::base {
     std::string id = new_id();
     session_setup setup;
     setup.id = id;
-    setup.spec = std::move(spec);
+    setup.plan = std::move(plan).value();
     setup.options = options_;
     setup.chunks = chunks_;
     setup.clock = clock_;

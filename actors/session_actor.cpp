@@ -19,27 +19,6 @@
 namespace alc {
 namespace {
 
-/// Code run for an `advice` spec: the package's `run(ctx)`.
-std::string advice_code(const advice_spec& advice) {
-  return "return require(\"" + advice.strategy + "\").run(ctx)";
-}
-
-nlohmann::json advice_ctx(const session_spec& spec, const advice_spec& advice) {
-  nlohmann::json ctx = spec.ctx.is_object() ? spec.ctx : nlohmann::json::object();
-  if (advice.task) ctx["task"] = *advice.task;
-  if (!advice.opts.is_null()) ctx["opts"] = advice.opts;
-  return ctx;
-}
-
-/// `ctx._ns` names the session's state namespace; `default` otherwise.
-std::string state_namespace_of(const nlohmann::json& ctx) {
-  if (ctx.is_object()) {
-    const auto it = ctx.find("_ns");
-    if (it != ctx.end() && it->is_string()) return it->get<std::string>();
-  }
-  return "default";
-}
-
 live_state as_live(const execution_state& state) {
   if (const auto* paused = std::get_if<paused_state>(&state)) return *paused;
   return running_state{};
@@ -181,10 +160,8 @@ class session_actor final : public session_internal_handle::base {
   void start() {
     if (setup_.shared_budget) {
       budget_ = setup_.shared_budget;
-    } else {
-      budget_limits limits;
-      parse_budget(setup_.spec.ctx, limits);  // validated by the registry
-      if (!limits.empty()) budget_ = std::make_shared<budget_meter>(limits);
+    } else if (!setup_.plan.budget.empty()) {
+      budget_ = std::make_shared<budget_meter>(setup_.plan.budget);
     }
     if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) monitor(parent);
     if (setup_.first_subscriber) subscribe(setup_.first_subscriber);
@@ -204,17 +181,11 @@ class session_actor final : public session_internal_handle::base {
       if (message) text.emplace(*message);
       emit(progress_event{step, total, std::move(text)});
     };
-    opts.state_namespace = state_namespace_of(setup_.spec.ctx);
+    opts.state_namespace = setup_.plan.state_namespace;
     opts.package_paths = setup_.options.package_paths;
 
     vm_error error;
-    if (const auto* advice = std::get_if<advice_spec>(&setup_.spec.kind)) {
-      vm_ = script_vm::create(advice_code(*advice), advice_ctx(setup_.spec, *advice),
-                              std::move(opts), error);
-    } else {
-      vm_ = script_vm::create(std::get<run_spec>(setup_.spec.kind).code, setup_.spec.ctx,
-                              std::move(opts), error);
-    }
+    vm_ = script_vm::create(setup_.plan.code, setup_.plan.ctx, std::move(opts), error);
     if (!vm_) {
       transition_data data;
       data.outcome = failed_state{std::move(error.message), error.kind, unix_millis_now()};

@@ -9,7 +9,7 @@
 
 #include "alc/handles.hpp"
 #include "alc/options.hpp"
-#include "messages/session_spec.hpp"
+#include "messages/session_plan.hpp"
 
 namespace alc {
 
@@ -20,7 +20,7 @@ class preemption_clock;
 /// Everything a session actor needs from the registry that spawns it.
 struct session_setup {
   std::string id;
-  session_spec spec;
+  session_plan plan;  ///< what to run, decoded once from the spec
   runtime_options options;
   std::shared_ptr<chunk_cache> chunks;
   std::shared_ptr<preemption_clock> clock;
