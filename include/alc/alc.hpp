@@ -7,7 +7,7 @@
 //                                  your actor_system; rt.registry() for actors,
 //                                  rt.client() for blocking calls
 //   alc::spawn_atom_v, ...         the vocabulary your actors send and receive
-//                                  (see actors/registry_actor.hpp for every verb)
+//                                  (alc/handles.hpp: every verb and its reply, typed)
 //   alc::answer_all(pause, f)      the resume payload answering every query
 //   alc::classify_lua_input(code)  expression, statements or unfinished (REPLs)
 //
