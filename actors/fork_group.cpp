@@ -87,6 +87,8 @@ std::vector<std::pair<std::size_t, resume_payload>> fork_group::route(
   }
   std::vector<std::pair<std::size_t, resume_payload>> out;
   for (auto& [index, batch] : per_child) {
+    // A child that ended after its queries went out has nobody left to answer.
+    if (!children_[index].waiting) continue;
     const bool single = children_[index].waiting->kind == pause_kind::single;
     children_[index].waiting.reset();
     children_[index].published = false;

@@ -195,3 +195,15 @@ TEST_CASE("a child that ends while published drops out of the next merge", "[for
   CHECK_FALSE(group.ready_to_pause());  // b's query is still out
   CHECK(group.first_failure() == std::optional<std::size_t>(0));
 }
+
+TEST_CASE("answers for a child that ended after its queries went out are dropped", "[fork]") {
+  fork_group group({"a", "b"}, false);
+  group.report(0, paused_with(pause_kind::single, {"q-5"}));
+  group.report(1, paused_with(pause_kind::single, {"q-1"}));
+  group.merged_pause(parent_ids());  // p-1 -> a/q-5, p-2 -> b/q-1
+  group.report(0, failed_state{"gone", failure_kind::engine_error, 1});
+  const auto routed = group.route({answer("p-1", "A"), answer("p-2", "B")});
+  REQUIRE(routed.size() == 1);
+  CHECK(routed[0].first == 1);
+  CHECK(routed[0].second == resume_payload{single_payload{{"q-1", "B", std::nullopt}}});
+}
