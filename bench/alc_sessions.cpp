@@ -396,9 +396,9 @@ class hold_driver final : public caf::event_based_actor {
 /// counts from the scheduled time, so a late tick is counted too.
 class fairness_driver final : public caf::event_based_actor {
  public:
-  fairness_driver(caf::actor_config& cfg, alc::registry_handle registry, std::chrono::milliseconds duration,
-                  std::chrono::microseconds interval, int spinners,
-                  std::promise<std::vector<float>>* out)
+  fairness_driver(caf::actor_config& cfg, alc::registry_handle registry,
+                  std::chrono::milliseconds duration, std::chrono::microseconds interval,
+                  int spinners, std::promise<std::vector<float>>* out)
       : caf::event_based_actor(cfg),
         registry_(std::move(registry)),
         duration_(duration),

@@ -161,11 +161,11 @@ TEST_CASE("fork query ids are unique in the parent and errors follow on_error", 
   }
   SECTION("strategy names follow require's rule: dotted names reach the package loader") {
     packages.write("nested/deep.lua", "return {run = function() return 'deep' end}");
-    const auto results = done_value(*rt.client().await(
-        spawn_ok(rt.client(),
-                 "local r = alc.fork({'nested.deep', 'no.such'}) "
-                 "return {r[1].ok, r[1].result, r[2].ok, r[2].error}"),
-        10s));
+    const auto results = done_value(
+        *rt.client().await(spawn_ok(rt.client(),
+                                    "local r = alc.fork({'nested.deep', 'no.such'}) "
+                                    "return {r[1].ok, r[1].result, r[2].ok, r[2].error}"),
+                           10s));
     CHECK(results[0] == json(true));
     CHECK(results[1] == json("deep"));
     CHECK(results[2] == json(false));
