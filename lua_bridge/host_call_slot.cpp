@@ -10,30 +10,9 @@ namespace alc {
 
 const char runtime_yield_marker = 0;
 
-llm_call& host_call_slot::llm(bool as_list) {
-  if (!call_ || !std::holds_alternative<llm_call>(*call_)) {
-    call_.emplace(std::in_place_type<llm_call>);
-  }
-  llm_as_list_ = as_list;
-  return std::get<llm_call>(*call_);
-}
-
 void host_call_slot::discard() noexcept {
   call_.reset();
   staged_ = false;
-}
-
-int host_call_slot::yield(lua_State* L) {
-  staged_ = true;
-  lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
-  return lua_yieldk(L, 1, 0, &host_call_slot::resumed);
-}
-
-const host_call* host_call_slot::take() {
-  if (!staged_) return nullptr;
-  staged_ = false;
-  waiting_ = true;
-  return &*call_;
 }
 
 int host_call_slot::resumed(lua_State* L, int /*status*/, lua_KContext) {
@@ -99,8 +78,8 @@ void host_call_slot::answer_llm_single(std::string response) {
     throw std::logic_error(
         "script_vm::answer_llm_single: no single LLM query is waiting for an answer");
   }
-  llm_reply_.resize(1);
-  llm_reply_.front() = std::move(response);
+  llm_reply_.clear();
+  llm_reply_.push_back(std::move(response));
   reply_ = reply_kind::llm;
 }
 

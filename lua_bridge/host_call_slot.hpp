@@ -21,7 +21,9 @@ extern const char runtime_yield_marker;
 
 /// The pending host call, the host's answer, and the one continuation that
 /// turns the answer into the calling primitive's Lua results. The request's
-/// storage is reused from one call to the next (no allocation per alc.llm).
+/// storage is reused from one call to the next (no allocation per alc.llm),
+/// and the steps every alc.llm takes are inline (the round trip is a
+/// benchmarked figure).
 ///
 /// Life of a call: a primitive fills `llm(...)` or `emplace<...>()`, then
 /// returns `yield(L)`; the slice ends and the VM `take()`s the staged call
@@ -35,7 +37,13 @@ class host_call_slot {
   /// The previous llm_call, reused in place (its buffers keep their
   /// capacity): the caller assigns every field. `as_list`: the script
   /// receives a list of strings (alc.llm_batch), else one string.
-  llm_call& llm(bool as_list);
+  llm_call& llm(bool as_list) {
+    if (!call_ || !std::holds_alternative<llm_call>(*call_)) {
+      call_.emplace(std::in_place_type<llm_call>);
+    }
+    llm_as_list_ = as_list;
+    return std::get<llm_call>(*call_);
+  }
   /// A fresh state_call or fork_call. May throw std::bad_alloc.
   template <class Call>
   Call& emplace() {
@@ -45,14 +53,23 @@ class host_call_slot {
   /// Forgets a call that could not be staged completely (out of memory).
   void discard() noexcept;
   /// Yields the call to the host: the one lua_yieldk of every host call.
-  int yield(lua_State* L);
+  int yield(lua_State* L) {
+    staged_ = true;
+    lua_pushlightuserdata(L, const_cast<char*>(&runtime_yield_marker));
+    return lua_yieldk(L, 1, 0, &host_call_slot::resumed);
+  }
   /// A coroutine cannot pass the yield up: the call will not be made.
   void abandon_staged() noexcept { staged_ = false; }
 
   // ---- the VM's side
   /// The call a runtime yield carried, now waiting for its answer; null when
   /// the yield staged nothing (a preemption passed up).
-  const host_call* take();
+  const host_call* take() {
+    if (!staged_) return nullptr;
+    staged_ = false;
+    waiting_ = true;
+    return &*call_;
+  }
   bool waiting() const { return waiting_; }
   bool answered() const { return reply_ != reply_kind::none; }
   /// Starts the next slice: the answer (if any) is about to be consumed.

@@ -10,7 +10,12 @@
 // way a script can look at the globals table as a table (pairs, next,
 // rawget, getmetatable, setmetatable) opens whatever is left first, so the
 // laziness cannot be observed.
+#include <array>
 #include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
 
 #include "lua_bridge/sandbox_names.hpp"
 #include "lua_bridge/vm_core.hpp"
@@ -18,22 +23,6 @@
 
 namespace alc {
 namespace {
-
-// Removes from the table at `index` every name the allow-list lacks.
-void keep_only(lua_State* L, int index, const sandbox_library& allowed) {
-  index = lua_absindex(L, index);
-  lua_pushnil(L);
-  while (lua_next(L, index) != 0) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING) continue;
-    std::size_t len = 0;
-    const char* name = lua_tolstring(L, -1, &len);
-    if (allowed.exposes({name, len})) continue;
-    lua_pushvalue(L, -1);
-    lua_pushnil(L);
-    lua_rawset(L, index);  // clearing a field during lua_next is allowed
-  }
-}
 
 struct lazy_library {
   const char* name;
@@ -51,11 +40,64 @@ const lazy_library lazy_libraries[] = {
 };
 constexpr int string_library = 2;  // its place in lazy_libraries
 
+// The names a stock library registers that the allow-list lacks. The
+// linked Lua decides them (its version and compatibility options), so they
+// are read once per process from a private state; each VM then clears just
+// these instead of searching the allow-list for every name it opens.
+std::vector<std::string> names_to_remove(lua_State* scratch, int library_table,
+                                         const sandbox_library& allowed) {
+  std::vector<std::string> names;
+  lua_pushnil(scratch);
+  while (lua_next(scratch, library_table) != 0) {
+    lua_pop(scratch, 1);
+    if (lua_type(scratch, -1) != LUA_TSTRING) continue;
+    std::size_t len = 0;
+    const char* name = lua_tolstring(scratch, -1, &len);
+    if (!allowed.exposes({name, len})) names.emplace_back(name, len);
+  }
+  return names;
+}
+
+// Index 0: the base library; then lazy_libraries in order.
+using removal_lists = std::array<std::vector<std::string>, std::size(lazy_libraries) + 1>;
+
+removal_lists read_removal_lists() {
+  removal_lists lists;
+  const std::unique_ptr<lua_State, decltype(&lua_close)> scratch(luaL_newstate(), &lua_close);
+  if (!scratch) throw std::bad_alloc();
+  lua_State* L = scratch.get();
+  luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+  lists[0] = names_to_remove(L, lua_gettop(L), *sandbox_library_named(""));
+  lua_pop(L, 1);
+  for (std::size_t i = 0; i < std::size(lazy_libraries); ++i) {
+    lazy_libraries[i].luaopen(L);
+    lists[i + 1] =
+        names_to_remove(L, lua_gettop(L), *sandbox_library_named(lazy_libraries[i].name));
+    lua_pop(L, 1);
+  }
+  return lists;
+}
+
+// Written once, before any VM reads it (a function-local static), then constant.
+const std::vector<std::string>& removal_list(std::size_t list) {
+  static const removal_lists lists = read_removal_lists();
+  return lists[list];
+}
+
+// Clears from the table at `index` the names removal list `list` holds.
+void remove_names(lua_State* L, int index, std::size_t list) {
+  index = lua_absindex(L, index);
+  for (const std::string& name : removal_list(list)) {
+    lua_pushnil(L);
+    lua_setfield(L, index, name.c_str());
+  }
+}
+
 // Pushes library `i` as the sandbox exposes it.
 void push_library(lua_State* L, int i) {
   const lazy_library& library = lazy_libraries[i];
   library.luaopen(L);
-  keep_only(L, -1, *sandbox_library_named(library.name));
+  remove_names(L, -1, static_cast<std::size_t>(i) + 1);
   if (library.adapt != nullptr) library.adapt(L);
 }
 
@@ -270,7 +312,7 @@ int text_only_load(lua_State* L) {
 
 void open_sandbox(lua_State* L) {
   luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
-  keep_only(L, -1, *sandbox_library_named(""));  // the globals hold only base so far
+  remove_names(L, -1, 0);  // the globals hold only base so far
   lua_pop(L, 1);
   // io, debug and package are never opened.
   lua_getglobal(L, "load");

@@ -1,7 +1,7 @@
 // Micro-benchmark of one script_vm against the raw Lua C API doing the same
 // work in the same run. Prints one JSON line per figure, then a table.
 //
-//   alc_vm_bench [--quick]
+//   alc_vm_bench [--quick] [--only NAME]   (NAME: one benchmark, e.g. to profile it)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -148,7 +148,21 @@ void report(const std::vector<figure>& figures) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: alc_vm_bench [--quick] [--only vm_create_run_close|"
+                   "llm_yield_resume_pair|tight_loop_preemption_on]\n");
+      return 2;
+    }
+  }
+  const auto wanted = [&](const char* name) { return only.empty() || only == name; };
   const int rounds = quick ? 3 : 9;
   const long creations = quick ? 2'000 : 20'000;
   const long pairs = quick ? 100'000 : 1'000'000;
@@ -161,7 +175,7 @@ int main(int argc, char** argv) {
   const auto slice = std::chrono::milliseconds{10};
   std::vector<figure> figures;
 
-  {
+  if (wanted("vm_create_run_close")) {
     const auto [ours, raw] = best_of_interleaved(
         rounds, creations,
         [&](long n) {
@@ -175,7 +189,7 @@ int main(int argc, char** argv) {
         });
     figures.push_back({"vm_create_run_close", ours, raw, 1.3});
   }
-  {
+  if (wanted("llm_yield_resume_pair")) {
     const double raw = raw_yield_resume_ns(rounds, pairs);
     auto vm = make_vm("while true do alc.llm('prompt') end", opts);
     run(*vm, slice);  // to the first pause
@@ -189,7 +203,7 @@ int main(int argc, char** argv) {
     });
     figures.push_back({"llm_yield_resume_pair", ours, raw, 2.0});
   }
-  {
+  if (wanted("tight_loop_preemption_on")) {
     const auto [ours, raw] = best_of_interleaved(
         rounds, 1,
         [&](long) {
@@ -198,6 +212,10 @@ int main(int argc, char** argv) {
         },
         [&](long) { raw_create_run_close(loop); });
     figures.push_back({"tight_loop_preemption_on", ours, raw, 1.05});
+  }
+  if (figures.empty()) {
+    std::fprintf(stderr, "alc_vm_bench: no benchmark named %s\n", only.c_str());
+    return 2;
   }
   report(figures);
   return 0;
