@@ -18,7 +18,7 @@ void fork_children::start(caf::scheduled_actor* self, const session_setup& paren
     session_spec spec;
     spec.kind = advice_spec{strategies[i], std::nullopt, nullptr};
     spec.ctx = ctx.is_object() ? ctx : nlohmann::json::object();
-    spec.ctx["_ns"] = "fork-" + std::to_string(i + 1);
+    spec.ctx["_ns"] = "fork-" + std::to_string(i);  // 0-based, as in the original
     auto plan = plan_session(spec);
     if (!plan) {
       // No actor: the child ends before it starts and reports so itself,
@@ -36,6 +36,7 @@ void fork_children::start(caf::scheduled_actor* self, const session_setup& paren
     child.options = parent.options;
     child.chunks = parent.chunks;
     child.clock = parent.clock;
+    child.environment = parent.environment;
     child.state_store = parent.state_store;
     child.parent = self->address();
     child.child_index = i;

@@ -51,7 +51,7 @@ std::string fork_group::failure_message(std::size_t index) const {
   if (const auto* failed = std::get_if<failed_state>(&*outcome)) return failed->message;
   if (const auto* cancelled = std::get_if<cancelled_state>(&*outcome)) {
     return "cancelled (" + std::string(to_string(cancelled->reason.code)) +
-           "): " + cancelled->reason.detail;
+           "): " + cancelled->reason.detail.value_or("no reason given");
   }
   return "done";
 }

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/script_environment.hpp"
 #include "actors/session_actor.hpp"
 #include "actors/session_id_source.hpp"
 #include "actors/session_subscribers.hpp"
@@ -40,6 +41,7 @@ class registry_actor final : public registry_internal_handle::base {
         options_(std::move(options)),
         chunks_(std::make_shared<chunk_cache>()),
         clock_(std::make_shared<preemption_clock>()),
+        environment_(allowed_environment(options_.env_allow)),
         store_(spawn_state_store(system(), options_.state_dir)) {}
 
   const char* name() const override { return "alc.registry"; }
@@ -138,6 +140,7 @@ class registry_actor final : public registry_internal_handle::base {
     setup.options = options_;
     setup.chunks = chunks_;
     setup.clock = clock_;
+    setup.environment = environment_;
     setup.state_store = store_;
     setup.registry = address();
     setup.first_subscriber = std::move(subscriber);
@@ -270,6 +273,7 @@ class registry_actor final : public registry_internal_handle::base {
   runtime_options options_;
   std::shared_ptr<chunk_cache> chunks_;
   std::shared_ptr<preemption_clock> clock_;
+  std::shared_ptr<const environment_variables> environment_;
   caf::actor store_;
   session_id_source ids_;
   std::unordered_map<std::string, session_entry> sessions_;

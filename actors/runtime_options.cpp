@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 #include <thread>
 
 #include <caf/actor_system_config.hpp>
@@ -27,6 +29,30 @@ Duration duration_or(const caf::actor_system_config& cfg, caf::string_view name,
   return std::chrono::duration_cast<Duration>(span);
 }
 
+// The package roots after the configured ones, in the original's order:
+// ALC_PACKAGES_PATH (colon-separated), the installed packages folder, then
+// the user's ~/.algocline/packages. A root that does not exist finds nothing.
+void append_default_package_roots(std::vector<std::string>& roots) {
+  const auto add = [&roots](std::string root) {
+    if (!root.empty() && std::find(roots.begin(), roots.end(), root) == roots.end()) {
+      roots.push_back(std::move(root));
+    }
+  };
+  if (const char* env = std::getenv("ALC_PACKAGES_PATH")) {
+    std::string_view rest(env);
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      add(std::string(rest.substr(0, colon)));
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  add(ALC_INSTALLED_PACKAGES_DIR);
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    add(std::string(home) + "/.algocline/packages");
+  }
+}
+
 }  // namespace
 
 void declare_runtime_options(caf::actor_system_config& cfg) {
@@ -38,7 +64,9 @@ void declare_runtime_options(caf::actor_system_config& cfg) {
       .add<caf::timespan>("cpu-limit", "total CPU time one script may use (0: unlimited)")
       .add<size_t>("max-sessions", "live sessions at once (0: unlimited)")
       .add<std::vector<std::string>>("package-paths", "folders searched by require()")
-      .add<std::string>("state-dir", "folder of the alc.state store");
+      .add<std::string>("state-dir", "folder of the alc.state store")
+      .add<std::vector<std::string>>("env-allow",
+                                     "environment variables os.getenv may read (NAME or PREFIX*)");
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
 }
@@ -52,18 +80,9 @@ runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
   opts.cpu_limit = duration_or(cfg, "alc.cpu-limit", opts.cpu_limit);
   opts.max_sessions = caf::get_or(cfg, "alc.max-sessions", opts.max_sessions);
   opts.package_paths = caf::get_or(cfg, "alc.package-paths", opts.package_paths);
-  // ALC_PACKAGES_PATH (colon-separated) adds to the configured paths.
-  if (const char* env = std::getenv("ALC_PACKAGES_PATH")) {
-    std::string_view rest(env);
-    while (!rest.empty()) {
-      const auto colon = rest.find(':');
-      const auto part = rest.substr(0, colon);
-      if (!part.empty()) opts.package_paths.emplace_back(part);
-      if (colon == std::string_view::npos) break;
-      rest.remove_prefix(colon + 1);
-    }
-  }
+  append_default_package_roots(opts.package_paths);
   opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);
+  opts.env_allow = caf::get_or(cfg, "alc.env-allow", opts.env_allow);
   return opts;
 }
 

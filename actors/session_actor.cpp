@@ -183,6 +183,7 @@ class session_actor final : public session_internal_handle::base {
     };
     opts.state_namespace = setup_.plan.state_namespace;
     opts.package_paths = setup_.options.package_paths;
+    opts.environment = setup_.environment;
 
     vm_error error;
     vm_ = script_vm::create(setup_.plan.code, setup_.plan.ctx, std::move(opts), error);
@@ -282,7 +283,9 @@ class session_actor final : public session_internal_handle::base {
     metrics_.llm_calls += static_cast<int64_t>(info.prompts.size());
     metrics_.pauses += 1;
     for (const auto& query : info.prompts) {
-      metrics_.prompt_chars += static_cast<int64_t>(query.prompt.size());
+      // Bytes of prompt plus system text, as the original counts them.
+      metrics_.prompt_chars += static_cast<int64_t>(
+          query.prompt.size() + (query.system ? query.system->size() : 0));
     }
     pending_.start(info);
     if (!subscribers_.empty()) {
@@ -327,16 +330,15 @@ class session_actor final : public session_internal_handle::base {
     return resume_continued{};
   }
 
-  // Usage of one answered query: the host's figures, else the estimate.
+  // Usage of one answered query: each count as the host reported it, else
+  // its estimate (the system text counts as prompt).
   void account_answer(const llm_query& query, const query_response& answer) {
+    const reported_usage reported = answer.usage.value_or(reported_usage{});
     token_usage usage;
-    if (answer.usage) {
-      usage = *answer.usage;
-    } else {
-      usage.prompt_tokens =
-          estimate_tokens(query.prompt) + (query.system ? estimate_tokens(*query.system) : 0);
-      usage.completion_tokens = estimate_tokens(answer.response);
-    }
+    usage.prompt_tokens = reported.prompt_tokens.value_or(
+        estimate_tokens(query.prompt) + (query.system ? estimate_tokens(*query.system) : 0));
+    usage.completion_tokens =
+        reported.completion_tokens.value_or(estimate_tokens(answer.response));
     metrics_.usage += usage;
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
     // A fork child records its own usage against the shared budget.
@@ -399,7 +401,7 @@ class session_actor final : public session_internal_handle::base {
     if (reason.requested_at == 0) reason.requested_at = unix_millis_now();
     transition_data data;
     data.stop = cancel_reason{cancel_code::parent_dropped,
-                              "the parent session was cancelled: " + reason.detail, 0};
+                              "the parent session was cancelled: " + reason.detail.value_or("no reason given"), 0};
     data.outcome = cancelled_state{std::move(reason), unix_millis_now(), as_live(state_)};
     advance(session_input::cancel_requested, std::move(data));
   }

@@ -9,6 +9,7 @@
 
 #include "alc/handles.hpp"
 #include "alc/options.hpp"
+#include "lua_bridge/environment_variables.hpp"
 #include "messages/session_plan.hpp"
 
 namespace alc {
@@ -24,6 +25,8 @@ struct session_setup {
   runtime_options options;
   std::shared_ptr<chunk_cache> chunks;
   std::shared_ptr<preemption_clock> clock;
+  /// What os.getenv answers (read once per runtime).
+  std::shared_ptr<const environment_variables> environment;
   /// The runtime's state store (alc.state.*).
   caf::actor state_store;
   /// Subscribed before the script starts, so it misses no event.

@@ -1,7 +1,10 @@
-// require(name) for Lua packages on the configured package paths:
-// `<root>/name/init.lua`, `<root>/name/sub.lua` for `name.sub`. Source only
-// (no C modules, no bytecode); each module runs once per VM, compiled once
-// per process through the chunk cache.
+// require(name) as the original resolves it (parity.md §2): the module
+// cache (`package.loaded`), then `package.preload`, then over the package
+// roots in order, `<root>/N.lua` and then `<root>/N/init.lua`, where N is
+// the name with dots turned into slashes. Source only (no C modules, no
+// bytecode, no search of the working directory); each module runs once per
+// VM, compiled once per process through the chunk cache.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,9 +17,11 @@
 namespace alc {
 namespace {
 
-// Registry keys (their addresses) of the loaded-modules table and of the
-// marker of a module that is still loading.
+// Registry keys (their addresses) of the loaded-modules table
+// (package.loaded), of package.preload, and the marker of a module that is
+// still loading.
 const char loaded_key = 0;
+const char preload_key = 0;
 const char loading_marker = 0;
 
 constexpr std::size_t max_module_bytes = std::size_t{4} << 20;
@@ -25,38 +30,52 @@ bool valid_module_name(std::string_view name) {
   return invalid_module_name_reason(name) == nullptr;
 }
 
-/// `cot` → `cot/init.lua`; `cot.util` → `cot/util.lua`.
-std::string relative_path(std::string_view name) {
+/// `flow.ir` → `flow/ir`.
+std::string name_as_path(std::string_view name) {
   std::string path(name);
   for (char& ch : path) {
     if (ch == '.') ch = '/';
   }
-  return name.find('.') == std::string_view::npos ? path + "/init.lua" : path + ".lua";
+  return path;
 }
 
-// Finds the module on the package paths and reads it into
+// A regular file (a directory named `x.lua` is not a module).
+bool is_file(const std::string& path) {
+  std::error_code error;
+  return std::filesystem::is_regular_file(path, error);
+}
+
+// Finds the module in the package roots and reads it into
 // core.scratch.text, its chunk name into core.scratch.name. Raises nothing;
-// on failure core.scratch.error says what was searched.
+// on failure core.scratch.error says what was searched. A file that is
+// found but cannot be read is an error: no later root is tried.
 bool read_module(vm_core& core, std::string_view name) noexcept {
   try {
-    const std::string relative = relative_path(name);
+    const std::string base = name_as_path(name);
     std::string searched;
     for (const auto& root : core.options.package_paths) {
-      const std::string path = root + "/" + relative;
-      std::ifstream file(path, std::ios::binary);
-      if (!file) {
-        searched += "\n\tno file '" + path + "'";
-        continue;
+      for (const char* suffix : {".lua", "/init.lua"}) {
+        const std::string relative = base + suffix;
+        const std::string path = root + "/" + relative;
+        if (!is_file(path)) {
+          searched += "\n\tno file '" + path + "'";
+          continue;
+        }
+        std::ifstream file(path, std::ios::binary);
+        std::ostringstream content;
+        content << file.rdbuf();
+        if (!file && !file.eof()) {
+          core.scratch.error = "require: module '" + std::string(name) + "': cannot read " + path;
+          return false;
+        }
+        if (content.str().size() > max_module_bytes) {
+          core.scratch.error = "require: module '" + std::string(name) + "' is larger than 4 MiB";
+          return false;
+        }
+        core.scratch.text = content.str();
+        core.scratch.name = relative;
+        return true;
       }
-      std::ostringstream content;
-      content << file.rdbuf();
-      if (content.str().size() > max_module_bytes) {
-        core.scratch.error = "require: module '" + std::string(name) + "' is larger than 4 MiB";
-        return false;
-      }
-      core.scratch.text = content.str();
-      core.scratch.name = relative;
-      return true;
     }
     if (core.options.package_paths.empty()) searched = " (no package paths are configured)";
     core.scratch.error = "require: module '" + std::string(name) + "' not found:" + searched;
@@ -77,7 +96,13 @@ int module_ran(lua_State* L, int status, lua_KContext) {
   }
   if (lua_isnil(L, 3)) {
     lua_pop(L, 1);
-    lua_pushboolean(L, 1);  // a module that returns nothing counts as loaded
+    // A module that returns nothing counts as loaded, unless it set its
+    // package.loaded entry itself.
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, 2) == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == &loading_marker) {
+      lua_pop(L, 1);
+      lua_pushboolean(L, 1);
+    }
   }
   lua_pushvalue(L, 1);
   lua_pushvalue(L, 3);
@@ -85,16 +110,34 @@ int module_ran(lua_State* L, int status, lua_KContext) {
   return 1;
 }
 
+// Pushes the loader of `name`: package.preload's function (true), else the
+// module file's chunk (false; a syntax error raises here).
+bool push_loader(lua_State* L, const char* name, std::size_t len) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &preload_key);
+  lua_pushvalue(L, 1);
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isfunction(L, -1)) {
+      luaL_error(L, "require: package.preload['%s'] is not a function", name);
+    }
+    return true;
+  }
+  lua_pop(L, 1);
+  if (!valid_module_name({name, len})) {
+    luaL_error(L, "require: invalid module name '%s' (it %s)", name,
+               invalid_module_name_reason({name, len}));
+  }
+  vm_core& core = core_of(L);
+  if (!read_module(core, {name, len})) raise_scratch_error(L, core.scratch);
+  load_cached_chunk(L, core.scratch.name, core.scratch.text);
+  return false;
+}
+
 // require(name) -> the module's value
 int require_module(lua_State* L) {
   std::size_t len = 0;
   const char* name = luaL_checklstring(L, 1, &len);
-  if (!valid_module_name({name, len})) {
-    return luaL_error(L,
-                      "require: invalid module name '%s' (expected names of [A-Za-z0-9_] "
-                      "separated by dots)",
-                      name);
-  }
   lua_settop(L, 1);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
   lua_pushvalue(L, 1);
@@ -105,22 +148,35 @@ int require_module(lua_State* L) {
   if (!lua_isnil(L, -1)) return 1;
   lua_pop(L, 1);
 
-  vm_core& core = core_of(L);
-  if (!read_module(core, {name, len})) return raise_scratch_error(L, core.scratch);
-  load_cached_chunk(L, core.scratch.name, core.scratch.text);  // a syntax error raises here
+  const bool preloaded = push_loader(L, name, len);
   lua_pushvalue(L, 1);
   lua_pushlightuserdata(L, const_cast<char*>(&loading_marker));
   lua_rawset(L, 2);
-  lua_pushvalue(L, 1);  // the module receives its name, like stock require
-  const int status = lua_pcallk(L, 1, 1, 0, 0, module_ran);
+  // A module file runs with no arguments, as in the original; a preload
+  // function gets the name and ":preload:", as stock Lua's does.
+  int args = 0;
+  if (preloaded) {
+    lua_pushvalue(L, 1);
+    lua_pushliteral(L, ":preload:");
+    args = 2;
+  }
+  const int status = lua_pcallk(L, args, 1, 0, 0, module_ran);
   return module_ran(L, status, 0);
 }
 
 }  // namespace
 
 void open_package_loader(lua_State* L) {
+  lua_newtable(L);  // package
   lua_newtable(L);
+  lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &loaded_key);
+  lua_setfield(L, -2, "loaded");
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &preload_key);
+  lua_setfield(L, -2, "preload");
+  lua_setglobal(L, "package");
   lua_register(L, "require", require_module);
 }
 

@@ -1,10 +1,12 @@
 // The sandbox of lua-api.md: only the libraries a script needs, with every
 // door to the host (files, processes, environment, bytecode) removed. What
 // stays is the allow-list of sandbox_names.cpp; load and setmetatable are
-// wrapped (text chunks only, no __gc).
+// wrapped (text chunks only, no __gc); os and io get safe equivalents of
+// their doors (sandbox_os.cpp, sandbox_io.cpp), so packages written for a
+// full Lua take their fallbacks instead of failing on a nil.
 //
 // Only the base library is opened up front. coroutine, table, string, math,
-// utf8 and os are opened the first time a script touches them: most of a
+// utf8, os and io are opened the first time a script touches them: most of a
 // fresh state's memory and set-up time is library tables that a short
 // script never reads. A metatable on the globals table does it, and every
 // way a script can look at the globals table as a table (pairs, next,
@@ -24,6 +26,11 @@
 namespace alc {
 namespace {
 
+int open_empty_library(lua_State* L) {
+  lua_newtable(L);
+  return 1;
+}
+
 struct lazy_library {
   const char* name;
   lua_CFunction luaopen;                  ///< pushes the stock library table
@@ -36,7 +43,8 @@ const lazy_library lazy_libraries[] = {
     {LUA_STRLIBNAME, luaopen_string},  // also gives strings their metatable
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
-    {LUA_OSLIBNAME, luaopen_os},
+    {LUA_OSLIBNAME, luaopen_os, install_safe_os},
+    {LUA_IOLIBNAME, open_empty_library, install_safe_io},  // never the stock io
 };
 constexpr int string_library = 2;  // its place in lazy_libraries
 
@@ -53,7 +61,7 @@ std::vector<std::string> names_to_remove(lua_State* scratch, int library_table,
     if (lua_type(scratch, -1) != LUA_TSTRING) continue;
     std::size_t len = 0;
     const char* name = lua_tolstring(scratch, -1, &len);
-    if (!allowed.exposes({name, len})) names.emplace_back(name, len);
+    if (!allowed.kept.contains({name, len})) names.emplace_back(name, len);
   }
   return names;
 }

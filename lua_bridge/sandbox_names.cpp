@@ -8,8 +8,10 @@ namespace {
 
 // Each list sorted (binary search); Lua builds without a compatibility
 // function simply lack it. Left out on purpose: dofile, loadfile (base),
-// string.dump (bytecode), everything of os but the clock and calendar, and
-// the io, debug and package libraries altogether.
+// string.dump (bytecode) and the debug library. The stock package library
+// is never opened (package_loader.cpp defines `package.loaded/preload`).
+// os keeps its clock and calendar; its other functions and all of io are
+// the safe equivalents of sandbox_os.cpp and sandbox_io.cpp.
 constexpr std::string_view base_names[] = {
     "_G",       "_VERSION", "assert", "collectgarbage", "error",  "getmetatable",
     "ipairs",   "load",     "next",   "pairs",          "pcall",  "print",
@@ -37,6 +39,11 @@ constexpr std::string_view utf8_names[] = {
     "char", "charpattern", "codepoint", "codes", "len", "offset",
 };
 constexpr std::string_view os_names[] = {"clock", "date", "difftime", "time"};
+constexpr std::string_view os_replaced[] = {"execute", "exit",      "getenv", "remove",
+                                            "rename",  "setlocale", "tmpname"};
+constexpr std::string_view io_replaced[] = {"close", "input",  "lines",  "open",   "output",
+                                            "popen", "read",   "stderr", "stdin",  "stdout",
+                                            "tmpfile", "type", "write"};
 
 template <std::size_t N>
 constexpr bool sorted(const std::string_view (&names)[N]) {
@@ -47,17 +54,22 @@ constexpr bool sorted(const std::string_view (&names)[N]) {
 }
 static_assert(sorted(base_names) && sorted(coroutine_names) && sorted(table_names) &&
                   sorted(string_names) && sorted(math_names) && sorted(utf8_names) &&
-                  sorted(os_names),
+                  sorted(os_names) && sorted(os_replaced) && sorted(io_replaced),
               "sandbox_library::exposes searches sorted lists");
 
 template <std::size_t N>
+constexpr name_list list(const std::string_view (&names)[N]) {
+  return {names, N};
+}
+
+template <std::size_t N>
 sandbox_library library(std::string_view global, const std::string_view (&names)[N]) {
-  return {global, names, N};
+  return {global, list(names), {}};
 }
 
 }  // namespace
 
-bool sandbox_library::exposes(std::string_view name) const {
+bool name_list::contains(std::string_view name) const {
   return std::binary_search(begin(), end(), name);
 }
 
@@ -66,7 +78,8 @@ const std::vector<sandbox_library>& sandbox_libraries() {
       library("", base_names),       library("coroutine", coroutine_names),
       library("table", table_names), library("string", string_names),
       library("math", math_names),   library("utf8", utf8_names),
-      library("os", os_names),
+      {"os", list(os_names), list(os_replaced)},
+      {"io", {}, list(io_replaced)},
   };
   return libraries;
 }

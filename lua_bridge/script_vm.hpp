@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lua_bridge/environment_variables.hpp"
 #include "lua_bridge/host_call.hpp"
 #include "messages/limits.hpp"
 #include "messages/session_event.hpp"
@@ -38,6 +39,9 @@ struct vm_options {
   std::chrono::milliseconds non_yieldable_grace{2'000};
   log_sink log;
   progress_sink progress;
+  /// What `os.getenv` answers (the host's allow-listed variables); null or
+  /// a missing name: nil. Shared and immutable, so a VM copies nothing.
+  std::shared_ptr<const environment_variables> environment;
   /// `alc.state` namespace (ctx._ns, or `fork-<i>` for fork children).
   std::string state_namespace = "default";
   /// Folders `require` searches: `<root>/name/init.lua`, `<root>/name/sub.lua`.

@@ -27,4 +27,12 @@ int64_t vm_core::now_us() const {
       .count();
 }
 
+void vm_core::log(log_level level, std::string_view text) noexcept {
+  if (!options.log) return;
+  try {
+    options.log(level, text);
+  } catch (...) {
+  }
+}
+
 }  // namespace alc

@@ -31,6 +31,9 @@ struct vm_core {
 
   /// Coarse monotonic microseconds (the clock's, else the steady clock).
   int64_t now_us() const;
+  /// Hands a line of script output to the log sink. A failing sink must not
+  /// take the script down with it, so this never throws.
+  void log(log_level level, std::string_view text) noexcept;
   void close_state();
 
   vm_options options;

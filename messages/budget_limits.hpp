@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -22,8 +21,10 @@ struct budget_limits {
   }
 };
 
-/// Reads `ctx.budget` (absent or null: no limits). Returns an error message
-/// when it is not an object of non-negative integers.
-std::optional<std::string> parse_budget(const nlohmann::json& ctx, budget_limits& out);
+/// Reads `ctx.budget` the way the original does (parity.md §3): only an
+/// object counts, and of it only the limits that are non-negative integers.
+/// Anything else is not an error: packages use `ctx.budget` as an option of
+/// their own (a number, a string), and it is left to them.
+budget_limits read_budget(const nlohmann::json& ctx);
 
 }  // namespace alc

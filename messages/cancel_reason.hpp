@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,8 @@ inline std::string_view to_string(cancel_code code) {
 /// The caller's reason, recorded verbatim in the `cancelled` state.
 struct cancel_reason {
   cancel_code code = cancel_code::user;
-  std::string detail;
+  /// The caller's words; null when it gave none (not "").
+  std::optional<std::string> detail;
   int64_t requested_at = 0;  ///< unix ms
 
   friend bool operator==(const cancel_reason& a, const cancel_reason& b) {

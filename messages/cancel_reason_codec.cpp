@@ -9,7 +9,7 @@ cancel_reason read_cancel_reason(const json_reader& r) {
   cancel_reason reason;
   if (!r.object()) return reason;
   reason.code = r.field("code").one_of(cancel_code_names, "cancel code");
-  reason.detail = r.field("detail").optional_string().value_or("");
+  reason.detail = r.field("detail").optional_string();
   reason.requested_at = r.field("requested_at").integer();
   return reason;
 }
@@ -18,7 +18,7 @@ cancel_reason read_cancel_reason(const json_reader& r) {
 
 nlohmann::json to_json_value(const cancel_reason& reason) {
   return {{"code", to_string(reason.code)},
-          {"detail", reason.detail},
+          {"detail", codec::optional_json(reason.detail)},
           {"requested_at", reason.requested_at}};
 }
 

@@ -46,6 +46,9 @@ decoded<T> from_json_value(const nlohmann::json& json);
 
 template <>
 decoded<token_usage> from_json_value<token_usage>(const nlohmann::json& json);
+/// Either count may be missing; null decodes as an error (no usage object).
+template <>
+decoded<reported_usage> from_json_value<reported_usage>(const nlohmann::json& json);
 template <>
 decoded<llm_query> from_json_value<llm_query>(const nlohmann::json& json);
 template <>

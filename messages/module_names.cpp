@@ -6,8 +6,12 @@ namespace alc {
 
 namespace {
 
+// Anything a directory name may hold, except what could leave the root
+// (`/`, a backslash; `..` is an empty segment) or hide in a listing (control
+// characters, NUL among them).
 bool is_name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  const auto byte = static_cast<unsigned char>(c);
+  return c != '/' && c != '\\' && byte >= 0x20 && byte != 0x7f;
 }
 
 }  // namespace
@@ -24,7 +28,7 @@ const char* invalid_module_name_reason(std::string_view name) {
     } else if (is_name_char(c)) {
       segment_empty = false;
     } else {
-      return "has a character outside [A-Za-z0-9_.]";
+      return "has a character that cannot be in a module name (/, \\ or a control character)";
     }
   }
   if (segment_empty) return "has an empty segment";

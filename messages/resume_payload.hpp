@@ -14,7 +14,7 @@ namespace alc {
 struct query_response {
   std::string query_id;
   std::string response;
-  std::optional<token_usage> usage;  ///< host-reported, if known
+  std::optional<reported_usage> usage;  ///< host-reported, if known (parts may be missing)
 
   friend bool operator==(const query_response& a, const query_response& b) {
     return a.query_id == b.query_id && a.response == b.response && a.usage == b.usage;

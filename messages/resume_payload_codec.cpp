@@ -41,7 +41,7 @@ query_response read_response_fields(const json_reader& r) {
   query_response response;
   response.query_id = r.field("query_id").string();
   response.response = r.field("response").string();
-  response.usage = codec::read_optional_usage(r.field("usage"));
+  response.usage = codec::read_reported_usage(r.field("usage"));
   return response;
 }
 

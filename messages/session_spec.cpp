@@ -19,11 +19,19 @@ std::optional<std::string> validate_kind(const run_spec& run) {
 
 std::optional<std::string> validate_kind(const advice_spec& advice) {
   if (advice.strategy.empty()) return std::string{"advice spec: strategy is empty"};
-  if (invalid_module_name_reason(advice.strategy) != nullptr) {
-    return "advice spec: strategy '" + advice.strategy +
-           "' is not a module name (expected dot-separated [A-Za-z0-9_] segments, e.g. 'cot')";
+  if (const char* reason = invalid_module_name_reason(advice.strategy)) {
+    return "advice spec: strategy '" + advice.strategy + "' is not a module name: it " + reason;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> validate_kind(const unsupported_spec& unsupported) {
+  if (unsupported.kind == "eval") {
+    return std::string{
+        "eval spec: not available in this runtime (alc.eval needs the evalframe package, "
+        "which alc does not provide; run the scenario's cases with an advice or run spec)"};
+  }
+  return "unknown spec kind '" + unsupported.kind + "' (expected one of run, advice)";
 }
 
 }  // namespace

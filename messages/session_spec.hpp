@@ -25,11 +25,22 @@ struct advice_spec {
   }
 };
 
-using spec_kind = std::variant<run_spec, advice_spec>;
+/// A spec of a kind this runtime does not run (`eval`, or a name it does not
+/// know). It decodes, so that every front end answers it the same way:
+/// `invalid_spec` from the registry, saying what is missing.
+struct unsupported_spec {
+  std::string kind;
+  friend bool operator==(const unsupported_spec& a, const unsupported_spec& b) {
+    return a.kind == b.kind;
+  }
+};
+
+using spec_kind = std::variant<run_spec, advice_spec, unsupported_spec>;
 
 /// A request to start one session.
 struct session_spec {
   spec_kind kind;
+  /// Any JSON value as decoded; validate() refuses one that is not an object.
   nlohmann::json ctx = nlohmann::json::object();
   std::optional<std::string> project_root;
 
@@ -38,8 +49,8 @@ struct session_spec {
   }
 };
 
-/// Why `spec` cannot be run (empty code, bad strategy name, ctx not an
-/// object), or nullopt when it is valid.
+/// Why `spec` cannot be run (empty code, bad strategy name, a kind this
+/// runtime does not run, ctx not an object), or nullopt when it is valid.
 std::optional<std::string> validate(const session_spec& spec);
 
 }  // namespace alc

@@ -16,6 +16,10 @@ json encode(const run_spec& run) {
   return {{"kind", spec_tag_names.name(spec_tag::run)}, {"code", run.code}};
 }
 
+json encode(const unsupported_spec& unsupported) {
+  return {{"kind", unsupported.kind}};
+}
+
 json encode(const advice_spec& advice) {
   return {{"kind", spec_tag_names.name(spec_tag::advice)},
           {"strategy", advice.strategy},
@@ -29,15 +33,7 @@ spec_kind read_spec_kind(const json_reader& r) {
   const std::string name = tag.string();
   if (!r.ok()) return run_spec{};
   const auto kind = spec_tag_names.parse(name);
-  if (!kind) {
-    if (name == "eval") {
-      tag.fail("spec kind 'eval' is not supported yet (expected one of " + spec_tag_names.joined() +
-               ")");
-    } else {
-      tag.unknown_name("spec kind", name, spec_tag_names.joined());
-    }
-    return run_spec{};
-  }
+  if (!kind) return unsupported_spec{name};  // the registry says why it cannot run
   switch (*kind) {
     case spec_tag::run:
       return run_spec{r.field("code").string()};
@@ -56,7 +52,8 @@ session_spec read_session_spec(const json_reader& r) {
   session_spec spec;
   if (!r.object()) return spec;
   spec.kind = read_spec_kind(r.field("kind"));
-  if (const json_reader ctx = r.field("ctx"); !ctx.absent() && ctx.object()) spec.ctx = ctx.any();
+  // Any value: a ctx that is not an object is an invalid spec, not a malformed request.
+  if (const json_reader ctx = r.field("ctx"); !ctx.absent()) spec.ctx = ctx.any();
   spec.project_root = r.field("project_root").optional_string();
   return spec;
 }

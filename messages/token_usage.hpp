@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace alc {
 
@@ -18,6 +19,25 @@ struct token_usage {
     return a.prompt_tokens == b.prompt_tokens && a.completion_tokens == b.completion_tokens;
   }
   friend bool operator!=(const token_usage& a, const token_usage& b) { return !(a == b); }
+};
+
+/// What a host reports of one answer's tokens. Either count may be left
+/// out; the runtime estimates a missing one (as the original does).
+struct reported_usage {
+  std::optional<int64_t> prompt_tokens;
+  std::optional<int64_t> completion_tokens;
+
+  reported_usage() = default;
+  /// Both counts known.
+  reported_usage(token_usage known)  // NOLINT: implicit, so `token_usage{12, 8}` answers
+      : prompt_tokens(known.prompt_tokens), completion_tokens(known.completion_tokens) {}
+  reported_usage(std::optional<int64_t> prompt, std::optional<int64_t> completion)
+      : prompt_tokens(prompt), completion_tokens(completion) {}
+
+  friend bool operator==(const reported_usage& a, const reported_usage& b) {
+    return a.prompt_tokens == b.prompt_tokens && a.completion_tokens == b.completion_tokens;
+  }
+  friend bool operator!=(const reported_usage& a, const reported_usage& b) { return !(a == b); }
 };
 
 }  // namespace alc

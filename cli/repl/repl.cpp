@@ -147,7 +147,7 @@ class repl_session {
     } else {
       const auto& cancelled = std::get<cancelled_state>(outcome);
       std::cout << "cancelled (" << to_string(cancelled.reason.code)
-                << "): " << cancelled.reason.detail << '\n';
+                << "): " << cancelled.reason.detail.value_or("no reason given") << '\n';
     }
   }
 

@@ -22,7 +22,7 @@ std::optional<query_response> script_responder::answer(const llm_query& query, s
     query_response answer{query.query_id, parsed.value()["response"].get<std::string>(),
                           std::nullopt};
     if (parsed.value().contains("usage") && !parsed.value()["usage"].is_null()) {
-      auto usage = from_json_value<token_usage>(parsed.value()["usage"]);
+      auto usage = from_json_value<reported_usage>(parsed.value()["usage"]);
       if (!usage) {
         error = path_ + ":" + std::to_string(line_) + ": usage: " + usage.error().message;
         return std::nullopt;

@@ -57,7 +57,7 @@ int run_command(const runtime_flags& flags, session_spec spec, const run_options
     } else {
       const auto& cancelled = std::get<cancelled_state>(*result.outcome);
       std::cerr << "alc: cancelled (" << to_string(cancelled.reason.code)
-                << "): " << cancelled.reason.detail << '\n';
+                << "): " << cancelled.reason.detail.value_or("no reason given") << '\n';
     }
   }
   return exit_status(*result.outcome);

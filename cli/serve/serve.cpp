@@ -228,7 +228,7 @@ class server_state {
 
   void cancel(const json& id, const std::string& session_id, const json& body) {
     // `code` defaults to user and `requested_at` to now (0 tells the session).
-    json reason = {{"code", "user"}, {"detail", ""}, {"requested_at", 0}};
+    json reason = {{"code", "user"}, {"detail", nullptr}, {"requested_at", 0}};
     if (const auto field = body.find("reason"); field != body.end() && !field->is_null()) {
       if (!field->is_object()) return reject({id, "'reason' must be an object"});
       for (const auto& [key, value] : field->items()) reason[key] = value;

@@ -23,6 +23,10 @@ struct runtime_options {
   std::size_t max_sessions = 0;            ///< alc.max-sessions: live sessions (0: no limit)
   std::vector<std::string> package_paths;  ///< alc.package-paths
   std::string state_dir = "alc-state";     ///< alc.state-dir
+  /// alc.env-allow: the environment variables `os.getenv` answers with, as
+  /// names or `PREFIX*` patterns; read once when the runtime starts. Any
+  /// other name reads as nil.
+  std::vector<std::string> env_allow = {"ALC_*"};
 };
 
 /// Declares the `alc.*` options on `cfg` (so config files and the command

@@ -69,8 +69,10 @@ int fork(lua_State* L) {
     lua_geti(L, 1, i);
     const char* name = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || !valid_strategy_name({name, len})) {
-      return luaL_error(L, "alc.fork: strategy %d must be a module name of [A-Za-z0-9_.]",
-                        static_cast<int>(i));
+      return luaL_error(L, "alc.fork: strategy %d must be a module name (%s)",
+                        static_cast<int>(i),
+                        lua_type(L, -1) != LUA_TSTRING ? "not a string"
+                                                       : invalid_module_name_reason({name, len}));
     }
     if (!add_strategy(*call, name, len)) return luaL_error(L, "not enough memory");
     lua_pop(L, 1);
@@ -79,13 +81,9 @@ int fork(lua_State* L) {
   bool abort_on_error = false;
   if (!lua_isnil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
-    if (lua_getfield(L, 3, "on_error") != LUA_TNIL) {
-      const char* on_error = lua_tostring(L, -1);
-      if (lua_type(L, -1) != LUA_TSTRING ||
-          (std::string_view(on_error) != "skip" && std::string_view(on_error) != "abort")) {
-        return luaL_error(L, "alc.fork: on_error must be \"skip\" or \"abort\"");
-      }
-      abort_on_error = std::string_view(on_error) == "abort";
+    // "abort" raises on the first failure; any other value skips, as in the original.
+    if (lua_getfield(L, 3, "on_error") == LUA_TSTRING) {
+      abort_on_error = std::string_view(lua_tostring(L, -1)) == "abort";
     }
     lua_pop(L, 1);
   }

@@ -8,15 +8,6 @@
 namespace alc {
 namespace {
 
-void deliver_log(vm_core& core, log_level level, const char* text, std::size_t len) noexcept {
-  if (!core.options.log) return;
-  try {
-    core.options.log(level, std::string_view(text, len));
-  } catch (...) {
-    // A failing sink must not take the script down with it.
-  }
-}
-
 log_level level_named(lua_State* L, int index) {
   std::size_t len = 0;
   const char* name = lua_tolstring(L, index, &len);
@@ -27,7 +18,7 @@ log_level level_named(lua_State* L, int index) {
 int log_value(lua_State* L, log_level level, int index) {
   std::size_t len = 0;
   const char* text = luaL_tolstring(L, index, &len);
-  deliver_log(core_of(L), level, text, len);
+  core_of(L).log(level, std::string_view(text, len));
   return 0;
 }
 
@@ -54,7 +45,7 @@ int captured_print(lua_State* L) {
   luaL_pushresult(&buffer);
   std::size_t len = 0;
   const char* text = lua_tolstring(L, -1, &len);
-  deliver_log(core_of(L), log_level::info, text, len);
+  core_of(L).log(log_level::info, std::string_view(text, len));
   return 0;
 }
 

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <stdlib.h>
 
 #include <thread>
@@ -34,12 +35,32 @@ TEST_CASE("the scheduler defaults to one worker per core", "[options]") {
   CHECK(caf::get_or(cfg, "scheduler.max-threads", size_t{0}) == cores);
 }
 
-TEST_CASE("ALC_PACKAGES_PATH adds colon-separated package paths", "[options]") {
+TEST_CASE("package roots come in the original's order: configured, ALC_PACKAGES_PATH, "
+          "installed, ~/.algocline/packages",
+          "[options]") {
   caf::actor_system_config cfg;
   configure(cfg);
   REQUIRE_FALSE(cfg.parse({"--alc.package-paths=[\"/opt/pkgs\"]"}));
-  ::setenv("ALC_PACKAGES_PATH", "/a:/b::/c", 1);
+  const std::string home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "";
+  ::setenv("ALC_PACKAGES_PATH", "/a:/b::/c:/opt/pkgs", 1);
+  ::setenv("HOME", "/home/someone", 1);
   const auto opts = read_runtime_options(cfg);
   ::unsetenv("ALC_PACKAGES_PATH");
-  CHECK(opts.package_paths == std::vector<std::string>{"/opt/pkgs", "/a", "/b", "/c"});
+  ::setenv("HOME", home.c_str(), 1);
+  // Empty entries and repeats are dropped; the installed folder ends in share/alc/packages.
+  REQUIRE(opts.package_paths.size() == 6);
+  CHECK(std::vector<std::string>(opts.package_paths.begin(), opts.package_paths.begin() + 4) ==
+        std::vector<std::string>{"/opt/pkgs", "/a", "/b", "/c"});
+  CHECK(opts.package_paths[4].size() > std::string("/share/alc/packages").size());
+  CHECK(opts.package_paths[4].substr(opts.package_paths[4].size() - 19) == "/share/alc/packages");
+  CHECK(opts.package_paths[5] == "/home/someone/.algocline/packages");
+}
+
+TEST_CASE("os.getenv may read ALC_* variables by default, and what alc.env-allow names",
+          "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  CHECK(read_runtime_options(cfg).env_allow == std::vector<std::string>{"ALC_*"});
+  REQUIRE_FALSE(cfg.parse({"--alc.env-allow=[\"HOME\", \"MY_*\"]"}));
+  CHECK(read_runtime_options(cfg).env_allow == std::vector<std::string>{"HOME", "MY_*"});
 }

@@ -121,7 +121,7 @@ inline paused_state wait_until_paused(const client& c, const std::string& id) {
 }
 
 inline resume_payload single_answer(std::string query_id, std::string response,
-                                    std::optional<token_usage> usage = std::nullopt) {
+                                    std::optional<reported_usage> usage = std::nullopt) {
   return single_payload{query_response{std::move(query_id), std::move(response), usage}};
 }
 

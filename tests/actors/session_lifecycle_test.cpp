@@ -104,6 +104,31 @@ TEST_CASE("without host usage the usage is estimated and non-zero", "[session]")
   CHECK(usage->completion_tokens == 2);
 }
 
+TEST_CASE("a host may report one token count alone; the other is estimated", "[session]") {
+  test_runtime rt;
+  const auto id = spawn_ok(rt.client(), "return alc.llm('hello world', {system = 'be brief'})");
+  const auto paused = wait_until_paused(rt.client(), id);
+  REQUIRE(rt.client().resume(id, single_answer(paused.info.prompts[0].query_id, "abcdefgh",
+                                               reported_usage{std::nullopt, 40})));
+  auto done = rt.client().await(id, 10s);
+  REQUIRE(done);
+  const auto usage = std::get<done_state>(*done).usage;
+  REQUIRE(usage);
+  CHECK(usage->prompt_tokens == 3 + 2);  // estimated: prompt and system text
+  CHECK(usage->completion_tokens == 40);  // as reported
+}
+
+TEST_CASE("prompt_chars counts the bytes of prompt and system text, as the original",
+          "[session]") {
+  test_runtime rt;
+  const auto id = spawn_ok(rt.client(), "return alc.llm('hello', {system = 'sys!'})");
+  wait_until_paused(rt.client(), id);
+  const auto sessions = rt.client().list();
+  REQUIRE(sessions);
+  REQUIRE(sessions->size() == 1);
+  CHECK(sessions->front().metrics.prompt_chars == 5 + 4);
+}
+
 TEST_CASE("cancel is idempotent and a cancelled session refuses answers", "[session][cancel]") {
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('q')");
@@ -223,10 +248,11 @@ TEST_CASE("unknown ids and invalid specs get typed errors", "[registry]") {
   CHECK(verb_error_of(rt.client().spawn(run_spec_of("   "))).code == error_code::invalid_spec);
   CHECK(verb_error_of(rt.client().spawn(run_spec_of("return 1", json::array()))).code ==
         error_code::invalid_spec);
-  auto bad_budget = verb_error_of(
-      rt.client().spawn(run_spec_of("return 1", {{"budget", {{"max_llm_calls", -1}}}})));
-  CHECK(bad_budget.code == error_code::invalid_spec);
-  CHECK_THAT(bad_budget.message, Catch::Contains("max_llm_calls"));
+  session_spec unknown_kind;
+  unknown_kind.kind = unsupported_spec{"exec"};
+  const auto unknown = verb_error_of(rt.client().spawn(unknown_kind));
+  CHECK(unknown.code == error_code::invalid_spec);
+  CHECK_THAT(unknown.message, Catch::Contains("unknown spec kind 'exec'"));
 }
 
 TEST_CASE("a script that does not compile fails its session, not the spawn", "[session]") {

@@ -84,11 +84,31 @@ TEST_CASE("require loads packages from the package paths, once per session", "[s
     return M)");
   packages.write("greeter/util.lua", "return {shout = function(s) return s:upper() .. '!' end}");
   packages.write("broken/init.lua", "local x = \nreturn x");
+  packages.write("flat.lua", "return {form = 'flat file'}");
+  packages.write("nested/ir/init.lua", "return {form = 'sub-package init', args = select('#', ...)}");
+  packages.write("both.lua", "return 'both.lua wins'");
+  packages.write("both/init.lua", "return 'both/init.lua loses'");
+  packages.write("my-strategy/init.lua", "return 'dashes work'");
+  packages.write("selfset/init.lua", "package.loaded['selfset'] = 'set by the module'");
   packages.write("failing/init.lua", "error('cannot start')");
   test_runtime rt(with_dirs(state, packages));
   CHECK(run_to_done(rt.client(),
                     "local a = require('greeter') local b = require('greeter') "
                     "return {a == b, a.run({task = 'hi'})}") == json::array({true, "HI!"}));
+  // Both file forms for every name, N.lua first; a module file gets no arguments.
+  CHECK(run_to_done(rt.client(),
+                    "return {require('flat').form, require('nested.ir').form, "
+                    "require('nested.ir').args, require('both'), require('my-strategy'), "
+                    "require('selfset')}") ==
+        json::array({"flat file", "sub-package init", 0, "both.lua wins", "dashes work",
+                     "set by the module"}));
+  // package.preload comes before the files; package.loaded is the module cache.
+  CHECK(run_to_done(rt.client(),
+                    "package.preload['flat'] = function(name, extra) return name .. extra end "
+                    "local first = require('flat') "
+                    "package.loaded['flat'] = nil package.preload['flat'] = nil "
+                    "return {first, require('flat').form, package.loaded['flat'].form}") ==
+        json::array({"flat:preload:", "flat file", "flat file"}));
   const auto errors = run_to_done(rt.client(), R"(
     local _, e1 = pcall(require, "missing")
     local _, e2 = pcall(require, "../etc/passwd")
@@ -97,6 +117,7 @@ TEST_CASE("require loads packages from the package paths, once per session", "[s
     local _, e5 = pcall(require, "failing")
     return {e1, e2, e3, e4, e5})");
   CHECK_THAT(errors[0].get<std::string>(), Catch::Contains("module 'missing' not found"));
+  CHECK_THAT(errors[0].get<std::string>(), Catch::Contains("missing.lua"));
   CHECK_THAT(errors[0].get<std::string>(), Catch::Contains("missing/init.lua"));
   CHECK_THAT(errors[1].get<std::string>(), Catch::Contains("invalid module name"));
   CHECK_THAT(errors[2].get<std::string>(), Catch::Contains("broken/init.lua:2:"));
@@ -104,14 +125,14 @@ TEST_CASE("require loads packages from the package paths, once per session", "[s
   CHECK_THAT(errors[4].get<std::string>(), Catch::Contains("cannot start"));  // tried again
 }
 
-TEST_CASE("an advice spec runs require(strategy).run(ctx) with the task in ctx",
+TEST_CASE("an advice spec runs require(strategy).run(ctx) with opts and the task in ctx",
           "[stdlib][packages]") {
   temp_dir state;
   temp_dir packages;
   packages.write("echo_task/init.lua", R"(
     return {run = function(ctx)
       local answer = alc.llm("Task: " .. ctx.task)
-      return {task = ctx.task, answer = answer, depth = ctx.opts and ctx.opts.depth}
+      return {task = ctx.task, answer = answer, depth = ctx.depth, opts = ctx.opts}
     end})");
   test_runtime rt(with_dirs(state, packages));
   session_spec spec;
@@ -123,8 +144,22 @@ TEST_CASE("an advice spec runs require(strategy).run(ctx) with the task in ctx",
   REQUIRE(rt.client().resume(spawned->id, single_answer(paused.info.prompts[0].query_id, "ok")));
   auto outcome = rt.client().await(spawned->id, 10s);
   REQUIRE(outcome);
+  // The opts' keys sit at the top of ctx, as in the original (no ctx.opts).
   CHECK(std::get<done_state>(*outcome).value ==
         json({{"task", "write a haiku"}, {"answer", "ok"}, {"depth", 2}}));
+}
+
+TEST_CASE("os.getenv reads the ALC_* variables of the runtime's start, nothing else",
+          "[stdlib][sandbox]") {
+  ::setenv("ALC_TEST_GETENV", "visible", 1);
+  ::setenv("NOT_ALC_TEST_GETENV", "hidden", 1);
+  test_runtime rt;
+  ::setenv("ALC_TEST_GETENV", "changed later", 1);  // the runtime read it at start
+  CHECK(run_to_done(rt.client(),
+                    "return {os.getenv('ALC_TEST_GETENV'), os.getenv('NOT_ALC_TEST_GETENV') == nil, "
+                    "os.getenv('HOME') == nil}") == json::array({"visible", true, true}));
+  ::unsetenv("ALC_TEST_GETENV");
+  ::unsetenv("NOT_ALC_TEST_GETENV");
 }
 
 TEST_CASE("progress, time and stats reach the script and the subscribers", "[stdlib]") {

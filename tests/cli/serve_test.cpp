@@ -358,6 +358,13 @@ TEST_CASE("serve cancels with the caller's reason", "[cli][serve]") {
   f.server.call({{"id", 7}, {"op", "cancel"}, {"session_id", other}});
   auto defaulted = f.server.call({{"id", 8}, {"op", "await"}, {"session_id", other}});
   CHECK(defaulted["ok"]["reason"]["code"] == "user");
+  // A reason without detail (or with a null one) is recorded as null, not "".
+  for (const json& reason : {json{{"code", "user"}}, json{{"code", "user"}, {"detail", nullptr}}}) {
+    const auto quiet = f.spawn(pausing_script, false, 902);
+    f.server.call({{"id", 9}, {"op", "cancel"}, {"session_id", quiet}, {"reason", reason}});
+    auto recorded = f.server.call({{"id", 10}, {"op", "await"}, {"session_id", quiet}});
+    CHECK(recorded["ok"]["reason"]["detail"].is_null());
+  }
 }
 
 TEST_CASE("serve runs an llm round trip through events", "[cli][serve]") {
@@ -430,6 +437,15 @@ TEST_CASE("serve reports verb errors with alc codes", "[cli][serve]") {
 
   auto empty_code = f.server.call({{"id", next_id++}, {"op", "spawn"}, {"spec", run_spec("")}});
   CHECK(empty_code["error"]["code"] == "invalid_spec");
+  // A kind this runtime does not run, or a ctx that is no object: invalid_spec, as the original.
+  auto unknown_kind = f.server.call(
+      {{"id", next_id++}, {"op", "spawn"}, {"spec", {{"kind", {{"kind", "fly"}}}}}});
+  CHECK(unknown_kind["error"]["code"] == "invalid_spec");
+  CHECK(unknown_kind["error"]["message"].get<std::string>().find("'fly'") != std::string::npos);
+  json array_ctx = run_spec("return 1");
+  array_ctx["ctx"] = json::array({1});
+  auto bad_ctx = f.server.call({{"id", next_id++}, {"op", "spawn"}, {"spec", array_ctx}});
+  CHECK(bad_ctx["error"]["code"] == "invalid_spec");
 
   const auto id = f.spawn(pausing_script);
   const json paused = f.paused_state(id);
@@ -481,7 +497,7 @@ TEST_CASE("serve answers malformed lines with bad_request and goes on", "[cli][s
       {"{\"id\": 5, \"op\": \"state\"}", 5},
       {"{\"id\": 6, \"op\": \"state\", \"session_id\": 12}", 6},
       {"{\"id\": 7, \"op\": \"spawn\"}", 7},
-      {"{\"id\": 8, \"op\": \"spawn\", \"spec\": {\"kind\": {\"kind\": \"fly\"}}}", 8},
+      {"{\"id\": 8, \"op\": \"spawn\", \"spec\": {\"kind\": {\"code\": \"x\"}}}", 8},
       {"{\"id\": 9, \"op\": \"spawn\", \"spec\": " + run_spec("return 1").dump() +
            ", \"subscribe\": \"yes\"}",
        9},
@@ -492,8 +508,11 @@ TEST_CASE("serve answers malformed lines with bad_request and goes on", "[cli][s
       {"{\"id\": 12, \"op\": \"cancel\", \"session_id\": \"ses-x\", \"reason\": "
        "{\"code\": \"bored\"}}",
        12},
+      // Too deep to read, yet answered by its id.
       {"{\"id\": 13, \"op\": \"list\", \"x\": " + std::string(400, '[') + std::string(400, ']') +
            "}",
+       13},
+      {"{\"op\": \"list\", \"x\": " + std::string(400, '[') + std::string(400, ']') + "}",
        nullptr},
   };
   for (const auto& line : bad) {

@@ -10,15 +10,99 @@ using nlohmann::json;
 
 TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
   vm_harness harness;
-  const char* absent[] = {"io",       "debug",      "package",    "dofile",
-                          "loadfile", "os.execute", "os.remove",  "os.rename",
-                          "os.exit",  "os.getenv",  "os.tmpname", "string.dump"};
+  const char* absent[] = {"debug", "dofile", "loadfile", "string.dump", "package.loadlib",
+                          "package.path", "package.cpath", "package.searchers"};
   for (const char* name : absent) {
     SECTION(name) {
       const std::string code = std::string("return ") + name + " == nil";
       CHECK(run_value(harness, code) == json(true));
     }
   }
+}
+
+TEST_CASE("os.getenv answers only from the host's allow-list", "[sandbox]") {
+  vm_harness harness;
+  auto opts = harness.options();
+  opts.environment =
+      std::make_shared<const environment_variables>(environment_variables{{"ALC_SHAPE_CHECK", "1"}});
+  auto vm = harness.make(
+      "return {os.getenv('ALC_SHAPE_CHECK'), os.getenv('HOME') == nil, os.getenv('PATH') == nil}",
+      json::object(), opts);
+  CHECK(require_done(run_until_blocked(*vm)) == json::array({"1", true, true}));
+  // Without an allow-list nothing is visible, not even a variable the process has.
+  CHECK(run_value(harness, "return os.getenv('HOME') == nil and os.getenv('ALC_SHAPE_CHECK') == nil") ==
+        json(true));
+  CHECK_THAT(require_failed(run_until_blocked(*harness.make("return os.getenv()"))).message,
+             Catch::Contains("bad argument #1 to 'getenv'"));
+}
+
+TEST_CASE("os functions that reach the process refuse, in the stock failure shape", "[sandbox]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"(
+    local out = {}
+    for _, name in ipairs({"execute", "remove", "rename", "tmpname", "setlocale"}) do
+      local value, message = os[name]("x", "y")
+      out[#out + 1] = {value == nil, message}
+    end
+    return out)") == json::array({json::array({true, "os.execute: not permitted in the sandbox"}),
+                                  json::array({true, "os.remove: not permitted in the sandbox"}),
+                                  json::array({true, "os.rename: not permitted in the sandbox"}),
+                                  json::array({true, "os.tmpname: not permitted in the sandbox"}),
+                                  json::array({true, "os.setlocale: not permitted in the sandbox"})}));
+  const auto exited = require_failed(run_until_blocked(*harness.make("os.exit(0) return 1")));
+  CHECK(exited.kind == failure_kind::lua_error);
+  CHECK_THAT(exited.message, Catch::Contains("os.exit is not available"));
+  // The script's own pcall catches it, and the session goes on.
+  CHECK(run_value(harness, "return (pcall(os.exit, 1))") == json(false));
+}
+
+TEST_CASE("io.open fails as a locked-down file system would, and touches no file", "[sandbox]") {
+  vm_harness harness;
+  // flow/util.lua does exactly this at load time and falls back to os.time.
+  CHECK(run_value(harness, R"(
+    local f, message, code = io.open("/dev/urandom", "rb")
+    local g = io.open("/etc/passwd")
+    return {f == nil, message, code, g == nil})") ==
+        json::array({true, "/dev/urandom: Permission denied", 13, true}));
+  CHECK(run_value(harness, R"(
+    local p, pm = io.popen("ls")
+    local t, tm = io.tmpfile()
+    return {p == nil, pm, t == nil, tm})") ==
+        json::array({true, "io.popen: not permitted in the sandbox", true,
+                     "io.tmpfile: not permitted in the sandbox"}));
+}
+
+TEST_CASE("io output goes to the session log: stdout at info, stderr at warn", "[sandbox]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"(
+    local chained = io.write("progress ", 1, "/", 2, "\n") == io.stdout
+    io.stdout:write("to stdout"):write(" again\n")
+    io.stderr:write("warning: ", "careful\n")
+    io.write("")
+    return {chained, io.type(io.stdout), io.type(42) == nil, io.output() == io.stdout,
+            tostring(io.stderr)})") ==
+        json::array({true, "file", true, true, "file (stderr)"}));
+  REQUIRE(harness.logs->size() == 4);
+  CHECK((*harness.logs)[0] == std::pair{log_level::info, std::string("progress 1/2")});
+  CHECK((*harness.logs)[1] == std::pair{log_level::info, std::string("to stdout")});
+  CHECK((*harness.logs)[2] == std::pair{log_level::info, std::string(" again")});
+  CHECK((*harness.logs)[3] == std::pair{log_level::warn, std::string("warning: careful")});
+  CHECK_THAT(require_failed(run_until_blocked(*harness.make("io.write({})"))).message,
+             Catch::Contains("bad argument #1 to 'write'"));
+}
+
+TEST_CASE("io input fails with a clear error: the sandbox has no files or console",
+          "[sandbox]") {
+  vm_harness harness;
+  for (const char* code : {"return io.read()", "for l in io.lines('x') do end",
+                           "return io.stdin:read('l')", "io.input('/etc/passwd')",
+                           "io.output('/tmp/out')"}) {
+    INFO(code);
+    const auto failed = require_failed(run_until_blocked(*harness.make(code)));
+    CHECK_THAT(failed.message, Catch::Contains("not permitted"));
+  }
+  CHECK(run_value(harness, "local ok, m = io.close() return {ok == nil, m}") ==
+        json::array({true, "cannot close standard file"}));
 }
 
 TEST_CASE("sandbox exposes exactly its allow-list", "[sandbox]") {
@@ -33,9 +117,9 @@ TEST_CASE("sandbox exposes exactly its allow-list", "[sandbox]") {
       table.sort(names)
       return names
     end
-    local libraries = {"coroutine", "table", "string", "math", "utf8", "os"}
+    local libraries = {"coroutine", "table", "string", "math", "utf8", "os", "io"}
     local out = {[""] = {}}
-    local skip = {alc = true, ctx = true, require = true}
+    local skip = {alc = true, ctx = true, require = true, package = true}
     for _, name in ipairs(libraries) do
       out[name] = sorted_keys(_G[name])
       skip[name] = true
@@ -47,6 +131,11 @@ TEST_CASE("sandbox exposes exactly its allow-list", "[sandbox]") {
     // A name of the list may be missing from a Lua built without it (math.pow ...).
     for (const auto& name : exposed.at(std::string(library.global))) {
       CHECK(library.exposes(name.get<std::string>()));
+    }
+    // Every safe replacement is there (none left out, none left stock).
+    const auto& names = exposed.at(std::string(library.global));
+    for (const auto& name : library.replaced) {
+      CHECK(std::count(names.begin(), names.end(), json(std::string(name))) == 1);
     }
   }
   const auto globals = sandbox_global_names();
@@ -135,7 +224,7 @@ TEST_CASE("a memory bomb fails its own VM with memory_limit and spares another",
 
 TEST_CASE("standard libraries opened on first use look as if always there", "[sandbox]") {
   vm_harness harness;
-  const char* library_names = "{'coroutine', 'table', 'string', 'math', 'utf8', 'os'}";
+  const char* library_names = "{'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io'}";
   SECTION("pairs over _G lists every library") {
     CHECK(run_value(harness, std::string("local seen = {} for k in pairs(_G) do seen[k] = true end "
                                          "for _, n in ipairs(") +

@@ -121,9 +121,11 @@ TEST_CASE("cancel_reason encodes every cancel code by name", "[json_codec][golde
   }
 }
 
-TEST_CASE("cancel_reason decoding defaults a missing detail to empty", "[json_codec]") {
-  CHECK(decode_ok<cancel_reason>(R"({"code":"user","requested_at":5})") ==
-        cancel_reason{cancel_code::user, "", 5});
+TEST_CASE("cancel_reason records a missing or null detail as null, not empty", "[json_codec]") {
+  const cancel_reason none{cancel_code::user, std::nullopt, 5};
+  CHECK(decode_ok<cancel_reason>(R"({"code":"user","requested_at":5})") == none);
+  CHECK(decode_ok<cancel_reason>(R"({"code":"user","detail":null,"requested_at":5})") == none);
+  check_golden(none, R"({"code":"user","detail":null,"requested_at":5})");
 }
 
 // --- execution_state --------------------------------------------------------

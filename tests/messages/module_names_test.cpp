@@ -10,8 +10,10 @@
 namespace alc {
 namespace {
 
-TEST_CASE("module names are dot-separated [A-Za-z0-9_] segments", "[module_names]") {
-  for (const char* good : {"cot", "sc", "pkg.sub", "a_b.C9.d", "_private", "9lives", "a.b.c"}) {
+TEST_CASE("module names are dot-separated segments of directory-name characters",
+          "[module_names]") {
+  for (const char* good : {"cot", "sc", "pkg.sub", "a_b.C9.d", "_private", "9lives", "a.b.c",
+                           "my-strategy", "a b", "caf\xc3\xa9", "v1+beta"}) {
     INFO("name: " << good);
     CHECK(invalid_module_name_reason(good) == nullptr);
   }
@@ -23,7 +25,7 @@ TEST_CASE("module names that could escape the package path are refused", "[modul
     INFO("name: " << empty_segment);
     CHECK(std::string{invalid_module_name_reason(empty_segment)} == "has an empty segment");
   }
-  for (const char* bad : {"../etc/passwd", "a/b", "a\\b", "a b", "cot\n", "caf\xc3\xa9", "a-b"}) {
+  for (const char* bad : {"../etc/passwd", "a/b", "a\\b", "cot\n", "a\tb", "x\x7f"}) {
     INFO("name: " << bad);
     CHECK(invalid_module_name_reason(bad) != nullptr);
   }

@@ -37,11 +37,24 @@ TEST_CASE("a run spec runs its code with its ctx", "[session_plan]") {
   CHECK(plan.budget.empty());
 }
 
-TEST_CASE("an advice spec runs its strategy with task and opts in ctx", "[session_plan]") {
+TEST_CASE("an advice spec merges opts into the top of ctx, then task, as the original",
+          "[session_plan]") {
   const session_plan plan =
-      plan_ok(advice("pkg.cot", "2+2?", json{{"depth", 3}}, json{{"task", "old"}, {"k", 1}}));
+      plan_ok(advice("pkg.cot", "2+2?", json{{"depth", 3}, {"k", 2}, {"task", "from opts"}},
+                     json{{"task", "old"}, {"k", 1}, {"n", 4}}));
   CHECK(plan.code == R"(return require("pkg.cot").run(ctx))");
-  CHECK(plan.ctx == json{{"task", "2+2?"}, {"opts", {{"depth", 3}}}, {"k", 1}});
+  CHECK(plan.ctx == json{{"task", "2+2?"}, {"depth", 3}, {"k", 2}, {"n", 4}});
+  // Without a task of its own, opts.task is the task.
+  CHECK(plan_ok(advice("cot", std::nullopt, json{{"task", "t"}})).ctx == json{{"task", "t"}});
+  // opts that is not an object is ignored.
+  CHECK(plan_ok(advice("cot", "t", json::array({1}))).ctx == json{{"task", "t"}});
+}
+
+TEST_CASE("advice opts may carry the budget and the state namespace", "[session_plan]") {
+  const session_plan plan = plan_ok(
+      advice("cot", "t", json{{"budget", {{"max_llm_calls", 2}}}, {"_ns", "team"}}));
+  CHECK(plan.budget.max_llm_calls == 2);
+  CHECK(plan.state_namespace == "team");
 }
 
 TEST_CASE("an advice spec without task or opts keeps ctx as given", "[session_plan]") {
@@ -62,17 +75,25 @@ TEST_CASE("ctx.budget becomes the plan's limits", "[session_plan]") {
   CHECK_FALSE(plan.budget.max_elapsed_ms.has_value());
 }
 
-TEST_CASE("an invalid spec or budget has no plan", "[session_plan]") {
+TEST_CASE("a ctx.budget the runtime cannot use is left to the package, as the original",
+          "[session_plan]") {
+  // aco and ab_mcts use ctx.budget as a number of their own.
+  CHECK(plan_ok(run("return 1", json{{"budget", 5}})).budget.empty());
+  CHECK(plan_ok(run("return 1", json{{"budget", "high"}})).budget.empty());
+  const session_plan plan = plan_ok(run(
+      "return 1", json{{"budget", {{"max_tokens", -1}, {"max_llm_calls", 10.0}, {"max_elapsed_ms", 50}}}}));
+  CHECK_FALSE(plan.budget.max_tokens);
+  CHECK_FALSE(plan.budget.max_llm_calls);
+  CHECK(plan.budget.max_elapsed_ms == 50);
+}
+
+TEST_CASE("an invalid spec has no plan", "[session_plan]") {
   CHECK(plan_session(run(" ")).error().message == "run spec: code is empty");
   CHECK(plan_session(run("return 1", json::array())).error().message ==
         "ctx must be a JSON object");
   CHECK(plan_session(advice("../x", std::nullopt, nullptr))
             .error()
             .message.find("is not a module name") != std::string::npos);
-  CHECK(plan_session(run("return 1", json{{"budget", 5}})).error().message ==
-        "ctx.budget must be an object");
-  CHECK(plan_session(run("return 1", json{{"budget", {{"max_tokens", -1}}}})).error().message ==
-        "ctx.budget.max_tokens must be a non-negative integer");
 }
 
 }  // namespace
