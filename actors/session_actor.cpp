@@ -172,8 +172,8 @@ class session_actor final : public session_internal_handle::base {
     opts.chunks = setup_.chunks;
     opts.clock = setup_.clock;
     opts.budget = budget_;
-    opts.log = [this](log_level level, std::string_view text) {
-      emit(log_event{level, std::string(text)});
+    opts.log = [this](std::string_view level, std::string_view text) {
+      emit(log_event{std::string(level), std::string(text)});
     };
     opts.progress = [this](int64_t step, int64_t total, std::optional<std::string_view> message) {
       if (subscribers_.empty()) return;

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace alc {
@@ -37,6 +39,27 @@ bool fsync_path(const std::filesystem::path& path, int flags) {
   const bool ok = ::fsync(fd) == 0;
   ::close(fd);
   return ok;
+}
+
+/// An int64 of `n`, if it is an integer JSON number that fits one.
+std::optional<int64_t> as_int64(const nlohmann::json& n) {
+  if (n.is_number_unsigned()) {
+    const auto value = n.get<uint64_t>();
+    if (value > uint64_t{INT64_MAX}) return std::nullopt;
+    return static_cast<int64_t>(value);
+  }
+  if (n.is_number_integer()) return n.get<int64_t>();
+  return std::nullopt;
+}
+
+/// incr's sum of two JSON numbers: an integer when both are integers and the
+/// sum fits, else a float.
+nlohmann::json incremented(const nlohmann::json& current, const nlohmann::json& delta) {
+  const auto a = as_int64(current);
+  const auto b = as_int64(delta);
+  int64_t sum = 0;
+  if (a && b && !__builtin_add_overflow(*a, *b, &sum)) return sum;
+  return current.get<double>() + delta.get<double>();
 }
 
 }  // namespace
@@ -90,7 +113,7 @@ std::string state_files::persist(const std::string& ns, const nlohmann::json& do
 state_files::outcome state_files::execute(const state_call& call) {
   try {
     const std::string& ns = call.ns;
-    if (const char* reason = invalid_state_name_reason(ns)) {
+    if (const char* reason = invalid_state_namespace_reason(ns)) {
       return "state: namespace '" + ns + "' " + reason;
     }
     auto loaded = document(ns);
@@ -102,9 +125,8 @@ state_files::outcome state_files::execute(const state_call& call) {
       for (const auto& item : doc.items()) keys.push_back(item.key());
       return keys;
     }
+    // Any string is a key: it names an entry of the namespace's object, never a file.
     const std::string& key = call.key;
-    if (const char* reason = invalid_state_name_reason(key))
-      return "state: key '" + key + "' " + reason;
     const auto found = doc.find(key);
     const bool present = found != doc.end();
 
@@ -147,12 +169,7 @@ state_files::outcome state_files::execute(const state_call& call) {
         if (!current.is_number() || !call.delta.is_number()) {
           return "state.incr: key '" + key + "' holds a non-number";
         }
-        nlohmann::json sum;
-        if (current.is_number_integer() && call.delta.is_number_integer()) {
-          sum = current.get<int64_t>() + call.delta.get<int64_t>();
-        } else {
-          sum = current.get<double>() + call.delta.get<double>();
-        }
+        const nlohmann::json sum = incremented(current, call.delta);
         nlohmann::json next = doc;
         next[key] = sum;
         return write(std::move(next), sum);

@@ -3,9 +3,17 @@
 namespace alc {
 namespace {
 
+// The original's wording, which packages may match:
+// `budget_exceeded: max_llm_calls (3) reached (3 used)`.
 std::string exceeded(const char* name, int64_t limit, int64_t used) {
   return "budget_exceeded: " + std::string(name) + " (" + std::to_string(limit) + ") reached (" +
          std::to_string(used) + " used)";
+}
+
+// `budget_exceeded: max_elapsed_ms (500ms) reached (512ms elapsed)`.
+std::string elapsed_exceeded(int64_t limit, int64_t elapsed) {
+  return "budget_exceeded: max_elapsed_ms (" + std::to_string(limit) + "ms) reached (" +
+         std::to_string(elapsed) + "ms elapsed)";
 }
 
 }  // namespace
@@ -29,7 +37,7 @@ std::optional<std::string> budget_meter::refusal(int64_t ahead) const {
   if (limits_.max_elapsed_ms) {
     const int64_t elapsed = elapsed_ms();
     if (elapsed >= *limits_.max_elapsed_ms) {
-      return exceeded("max_elapsed_ms", *limits_.max_elapsed_ms, elapsed);
+      return elapsed_exceeded(*limits_.max_elapsed_ms, elapsed);
     }
   }
   return std::nullopt;

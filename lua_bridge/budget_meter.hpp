@@ -18,7 +18,9 @@ class budget_meter {
                                                   std::chrono::steady_clock::now());
 
   /// Why query number `used + ahead + 1` may not be issued now, if so:
-  /// `budget_exceeded: max_llm_calls (3) reached (3 used)`.
+  /// `budget_exceeded: max_llm_calls (3) reached (3 used)`, the same for
+  /// max_tokens, and `budget_exceeded: max_elapsed_ms (500ms) reached
+  /// (512ms elapsed)`.
   std::optional<std::string> refusal(int64_t ahead = 0) const;
   void record_calls(int64_t calls) { llm_calls_.fetch_add(calls, std::memory_order_relaxed); }
   void record_tokens(int64_t tokens) { tokens_.fetch_add(tokens, std::memory_order_relaxed); }

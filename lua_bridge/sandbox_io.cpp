@@ -63,7 +63,7 @@ int write_to_log(lua_State* L, stream target, int first, int self) {
   const char* text = lua_tolstring(L, -1, &len);
   if (len > 0 && text[len - 1] == '\n') --len;  // a log entry is a line
   if (len > 0) {
-    core_of(L).log(target == stream::err ? log_level::warn : log_level::info,
+    core_of(L).log(to_string(target == stream::err ? log_level::warn : log_level::info),
                    std::string_view(text, len));
   }
   if (self == 0) {

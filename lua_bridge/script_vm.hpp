@@ -23,8 +23,11 @@ class chunk_cache;
 class preemption_clock;
 struct vm_core;
 
-/// Receives the script's `alc.log` and `print` output.
-using log_sink = std::function<void(log_level, std::string_view)>;
+/// Receives the script's `alc.log` and `print` output. `level` is the level
+/// as the script gave it (`alc.log("trace", m)` gives "trace"; print and the
+/// named forms give error/warn/info/debug); `parse_log_level` reads it, unknown
+/// levels as info.
+using log_sink = std::function<void(std::string_view level, std::string_view text)>;
 /// Receives `alc.progress(step, total, message?)`.
 using progress_sink =
     std::function<void(int64_t step, int64_t total, std::optional<std::string_view> message)>;

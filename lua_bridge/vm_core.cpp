@@ -27,7 +27,7 @@ int64_t vm_core::now_us() const {
       .count();
 }
 
-void vm_core::log(log_level level, std::string_view text) noexcept {
+void vm_core::log(std::string_view level, std::string_view text) noexcept {
   if (!options.log) return;
   try {
     options.log(level, text);

@@ -33,7 +33,7 @@ struct vm_core {
   int64_t now_us() const;
   /// Hands a line of script output to the log sink. A failing sink must not
   /// take the script down with it, so this never throws.
-  void log(log_level level, std::string_view text) noexcept;
+  void log(std::string_view level, std::string_view text) noexcept;
   void close_state();
 
   vm_options options;

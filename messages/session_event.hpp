@@ -96,10 +96,14 @@ struct progress_event {
   }
 };
 
+/// `alc.log(level, msg)` and `print`. The level is kept as the script gave
+/// it (as the original does): a name outside error/warn/info/debug, or a
+/// number's text, is not rewritten; `severity()` reads it, unknown as info.
 struct log_event {
   static constexpr event_kind kind_tag = event_kind::log;
-  log_level level = log_level::info;
+  std::string level{"info"};
   std::string message;
+  log_level severity() const { return parse_log_level(level); }
   friend bool operator==(const log_event& a, const log_event& b) {
     return a.level == b.level && a.message == b.message;
   }

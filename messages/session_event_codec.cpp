@@ -27,7 +27,7 @@ void add_fields(json& out, const progress_event& e) {
   out["message"] = codec::optional_json(e.message);
 }
 void add_fields(json& out, const log_event& e) {
-  out["level"] = to_string(e.level);
+  out["level"] = e.level;
   out["message"] = e.message;
 }
 void add_fields(json& out, const llm_call_begin_event& e) {
@@ -60,8 +60,8 @@ event_body read_event_body(const json_reader& r, event_kind kind) {
       return progress_event{r.field("step").integer(), r.field("total").integer(),
                             r.field("message").optional_string()};
     case event_kind::log:
-      // Unknown level names degrade to `info`, as in `alc.log` (lua-api.md).
-      return log_event{parse_log_level(r.field("level").string()), r.field("message").string()};
+      // The level as the script gave it; log_event::severity() reads it.
+      return log_event{r.field("level").string(), r.field("message").string()};
     case event_kind::llm_call_begin:
       return llm_call_begin_event{r.field("query_id").string()};
     case event_kind::llm_call_end:

@@ -2,7 +2,7 @@
 
 namespace alc {
 
-const char* invalid_state_name_reason(std::string_view name) {
+const char* invalid_state_namespace_reason(std::string_view name) {
   if (name.empty()) return "is empty";
   if (name.find('\0') != std::string_view::npos) return "contains a NUL byte";
   if (name.find('/') != std::string_view::npos) return "contains '/'";

@@ -12,7 +12,7 @@ namespace {
 
 void show_activity(std::ostream& out, const session_event& event) {
   if (const auto* log = std::get_if<log_event>(&event.body)) {
-    out << "[" << to_string(log->level) << "] " << log->message << '\n';
+    out << "[" << log->level << "] " << log->message << '\n';
   } else if (const auto* progress = std::get_if<progress_event>(&event.body)) {
     out << "[progress " << progress->step << "/" << progress->total << "]";
     if (progress->message) out << ' ' << *progress->message;

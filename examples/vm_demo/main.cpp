@@ -68,8 +68,8 @@ int main() {
   alc::vm_options options;
   options.chunks = std::make_shared<alc::chunk_cache>();
   options.clock = std::make_shared<alc::preemption_clock>();
-  options.log = [](alc::log_level level, std::string_view text) {
-    std::printf("  log.%s: %.*s\n", std::string(alc::to_string(level)).c_str(),
+  options.log = [](std::string_view level, std::string_view text) {
+    std::printf("  log.%.*s: %.*s\n", static_cast<int>(level.size()), level.data(),
                 static_cast<int>(text.size()), text.data());
   };
 

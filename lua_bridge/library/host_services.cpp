@@ -26,10 +26,26 @@ void deliver_progress(vm_core& core, lua_Integer step, lua_Integer total, const 
   }
 }
 
+// A count of alc.progress as the original reads it: a non-negative integer,
+// a float truncated toward zero (2.9 is 2), a numeric string converted.
+lua_Integer check_count(lua_State* L, int index, const char* what) {
+  int is_integer = 0;
+  const lua_Integer integer = lua_tointegerx(L, index, &is_integer);
+  if (is_integer && integer >= 0) return integer;
+  int is_number = 0;
+  const lua_Number number = lua_tonumberx(L, index, &is_number);
+  // The comparisons are false for NaN; 2^63 is the first float past int64.
+  if (!is_integer && is_number && number > -1.0 && number < 9223372036854775808.0) {
+    return static_cast<lua_Integer>(number);
+  }
+  return luaL_error(L, "alc.progress: %s must be a non-negative integer, got %s", what,
+                    is_number ? lua_tostring(L, index) : luaL_typename(L, index));
+}
+
 // alc.progress(step, total, msg?)
 int progress(lua_State* L) {
-  const lua_Integer step = luaL_checkinteger(L, 1);
-  const lua_Integer total = luaL_checkinteger(L, 2);
+  const lua_Integer step = check_count(L, 1, "step");
+  const lua_Integer total = check_count(L, 2, "total");
   std::size_t len = 0;
   const char* message = lua_isnoneornil(L, 3) ? nullptr : luaL_tolstring(L, 3, &len);
   deliver_progress(core_of(L), step, total, message, len);

@@ -25,15 +25,25 @@ enum query_slot : int {
   slots_per_query
 };
 
-void push_optional_string(lua_State* L, int opts, const char* who, const char* field) {
+// How a text option is read (the original's two conversions): alc.llm also
+// takes a number as its text; alc.llm_batch takes real strings only.
+enum class text_rule { string_or_number, string_only };
+
+// Pushes opts[field] when it is text under `rule`, else nil: other values
+// are ignored, never an error.
+void push_text_option(lua_State* L, int opts, const char* field, text_rule rule) {
   if (opts == 0) {
     lua_pushnil(L);
     return;
   }
   const int type = lua_getfield(L, opts, field);
-  if (type != LUA_TNIL && type != LUA_TSTRING) {
-    luaL_error(L, "%s: %s must be a string, got %s", who, field, lua_typename(L, type));
+  if (type == LUA_TSTRING) return;
+  if (type == LUA_TNUMBER && rule == text_rule::string_or_number) {
+    lua_tolstring(L, -1, nullptr);  // converts this copy in place
+    return;
   }
+  lua_pop(L, 1);
+  lua_pushnil(L);
 }
 
 void push_flag(lua_State* L, int opts, const char* field) {
@@ -46,33 +56,56 @@ void push_flag(lua_State* L, int opts, const char* field) {
   lua_remove(L, -2);
 }
 
+// max_tokens as the original reads it: an integer (a float truncated toward
+// zero, a numeric string converted) up to 2^32 - 1; anything else, and 0
+// (which no host accepts, and the wire format refuses), is the default.
+lua_Integer max_tokens_of(lua_State* L, int index) {
+  constexpr lua_Integer largest = 0xFFFF'FFFF;
+  int is_integer = 0;
+  const lua_Integer integer = lua_tointegerx(L, index, &is_integer);
+  if (is_integer) return integer > 0 && integer <= largest ? integer : default_max_tokens;
+  int is_number = 0;
+  const lua_Number number = lua_tonumberx(L, index, &is_number);
+  // The comparisons are false for NaN.
+  if (is_number && number >= 1.0 && number < 4294967296.0) {
+    return static_cast<lua_Integer>(number);
+  }
+  return default_max_tokens;
+}
+
 // Validates one query and pushes its slots_per_query values. `prompt` is
-// the stack index of the prompt, or 0 to take `opts.prompt`.
-void push_query(lua_State* L, int prompt, int opts, const char* who) {
+// the stack index of the prompt, or 0 to take `opts.prompt` (batch item
+// number `item`). A prompt may be a string or a number (as text).
+void push_query(lua_State* L, int prompt, int opts, const char* who, lua_Integer item = 0) {
   luaL_checkstack(L, slots_per_query + 2, "too many queries");
   if (prompt != 0) {
-    if (lua_type(L, prompt) != LUA_TSTRING) {
-      luaL_error(L, "%s: prompt must be a string, got %s", who, luaL_typename(L, prompt));
-    }
     lua_pushvalue(L, prompt);
-  } else if (lua_getfield(L, opts, "prompt") != LUA_TSTRING) {
-    luaL_error(L, "%s: prompt must be a string, got %s", who, luaL_typename(L, -1));
-  }
-  push_optional_string(L, opts, who, "system");
-  if (opts != 0 && lua_getfield(L, opts, "max_tokens") != LUA_TNIL) {
-    int is_integer = 0;
-    const lua_Integer max_tokens = lua_tointegerx(L, -1, &is_integer);
-    if (!is_integer || max_tokens <= 0) {
-      luaL_error(L, "%s: max_tokens must be a positive integer", who);
-    }
   } else {
-    if (opts != 0) lua_pop(L, 1);
+    lua_getfield(L, opts, "prompt");
+  }
+  const int type = lua_type(L, -1);
+  if (type == LUA_TNUMBER) {
+    lua_tolstring(L, -1, nullptr);
+  } else if (type != LUA_TSTRING && prompt != 0) {
+    luaL_error(L, "%s: prompt must be a string, got %s", who, luaL_typename(L, -1));
+  } else if (type != LUA_TSTRING) {
+    luaL_error(L, "%s: item %d: prompt must be a string, got %s", who, static_cast<int>(item),
+               luaL_typename(L, -1));
+  }
+  const text_rule rule = prompt != 0 ? text_rule::string_or_number : text_rule::string_only;
+  push_text_option(L, opts, "system", rule);
+  if (opts != 0) {
+    lua_getfield(L, opts, "max_tokens");
+    const lua_Integer max_tokens = max_tokens_of(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, max_tokens);
+  } else {
     lua_pushinteger(L, default_max_tokens);
   }
   push_flag(L, opts, "grounded");
   push_flag(L, opts, "underspecified");
-  push_optional_string(L, opts, who, "cache_breakpoint");
-  push_optional_string(L, opts, who, "role");
+  push_text_option(L, opts, "cache_breakpoint", rule);
+  push_text_option(L, opts, "role", rule);
 }
 
 void assign_string(lua_State* L, int index, std::string& out) {
@@ -212,7 +245,7 @@ int alc_llm_batch(lua_State* L) {
                         static_cast<int>(i), luaL_typename(L, -1));
     }
     const int item = lua_gettop(L);
-    push_query(L, 0, item, "alc.llm_batch");
+    push_query(L, 0, item, "alc.llm_batch", i);
     lua_remove(L, item);
   }
   // One item pauses as an ordinary single query (lua-api.md), answered as a list.

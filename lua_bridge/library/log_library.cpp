@@ -8,28 +8,34 @@
 namespace alc {
 namespace {
 
-log_level level_named(lua_State* L, int index) {
+// The level as the script gave it (a number as its text), as the original
+// stores it; any other value is "info".
+std::string_view level_text(lua_State* L, int index) {
+  const int type = lua_type(L, index);
+  if (type != LUA_TSTRING && type != LUA_TNUMBER) return to_string(log_level::info);
   std::size_t len = 0;
-  const char* name = lua_tolstring(L, index, &len);
-  return name == nullptr ? log_level::info : parse_log_level(std::string_view(name, len));
+  const char* level = lua_tolstring(L, index, &len);  // a number: converted in place
+  return {level, len};
 }
 
-// Logs the value at `index` as text at `level`.
-int log_value(lua_State* L, log_level level, int index) {
+// Logs the value at `msg` via tostring at `level`.
+int log_value(lua_State* L, int level, int msg) {
   std::size_t len = 0;
-  const char* text = luaL_tolstring(L, index, &len);
-  core_of(L).log(level, std::string_view(text, len));
+  const char* text = luaL_tolstring(L, msg, &len);
+  core_of(L).log(level_text(L, level), {text, len});
   return 0;
 }
 
 // alc.log(level, msg) through the table's __call: args are (table, level, msg).
 int alc_log_call(lua_State* L) {
-  return log_value(L, level_named(L, 2), 3);
+  lua_settop(L, 3);
+  return log_value(L, 2, 3);
 }
 
 // alc.log.info(msg) and friends; the level is upvalue 1.
 int alc_log_at(lua_State* L) {
-  return log_value(L, level_named(L, lua_upvalueindex(1)), 1);
+  lua_settop(L, 1);
+  return log_value(L, lua_upvalueindex(1), 1);
 }
 
 // print(...) becomes one info log line.
@@ -45,7 +51,7 @@ int captured_print(lua_State* L) {
   luaL_pushresult(&buffer);
   std::size_t len = 0;
   const char* text = lua_tolstring(L, -1, &len);
-  core_of(L).log(log_level::info, std::string_view(text, len));
+  core_of(L).log(to_string(log_level::info), {text, len});
   return 0;
 }
 

@@ -18,12 +18,23 @@ struct state_arguments {
   int initial = 0;
 };
 
-void check_state_key(lua_State* L, int index, const char* who) {
+// Any string is a key (a number as its text, as the original): only the
+// namespace names a file. Keys become JSON object keys, so invalid UTF-8 is
+// refused when the call is staged.
+void check_state_key(lua_State* L, int index) {
+  luaL_checklstring(L, index, nullptr);
+}
+
+// Leaves nil or a number at `index`; a numeric string becomes its number
+// ("2" the integer 2), so the store sees a number. Raises for other values.
+void check_number_or_nil(lua_State* L, int index) {
+  if (lua_isnoneornil(L, index) || lua_type(L, index) == LUA_TNUMBER) return;
   std::size_t len = 0;
-  const char* key = luaL_checklstring(L, index, &len);
-  if (const char* reason = invalid_state_name_reason({key, len})) {
-    luaL_error(L, "%s: key '%s' %s", who, key, reason);
+  const char* text = lua_type(L, index) == LUA_TSTRING ? lua_tolstring(L, index, &len) : nullptr;
+  if (text == nullptr || lua_stringtonumber(L, text) != len + 1) {
+    luaL_checknumber(L, index);  // raises: number expected
   }
+  lua_replace(L, index);
 }
 
 // `index` as JSON into `out` (unchanged when index is 0); on failure the
@@ -66,7 +77,7 @@ bool stage_state_call(lua_State* L, vm_core& core, state_op op,
 int yield_state_call(lua_State* L, const char* who, state_op op, const state_arguments& args) {
   vm_core& core = core_of(L);
   const std::string& ns = core.options.state_namespace;
-  if (const char* reason = invalid_state_name_reason(ns)) {
+  if (const char* reason = invalid_state_namespace_reason(ns)) {
     return luaL_error(L, "%s: namespace '%s' %s", who, ns.c_str(), reason);
   }
   lua_pushlstring(L, ns.data(), ns.size());
@@ -82,7 +93,7 @@ int yield_state_call(lua_State* L, const char* who, state_op op, const state_arg
 int keyed_state_call(lua_State* L, const char* who, state_op op, int top,
                      const state_arguments& args, bool value_required = false) {
   require_yieldable(L, who);
-  check_state_key(L, 1, who);
+  check_state_key(L, 1);
   if (value_required) luaL_checkany(L, 2);
   lua_settop(L, top);
   return yield_state_call(L, who, op, args);
@@ -122,13 +133,14 @@ int state_keys(lua_State* L) {
   return yield_state_call(L, "alc.state.keys", state_op::keys, {});
 }
 
-// alc.state.incr(k, delta = 1, default = 0) -> number
+// alc.state.incr(k, delta = 1, default = 0) -> number: an integer when the
+// stored value (or the default) and delta are integers, else a float.
 int state_incr(lua_State* L) {
   require_yieldable(L, "alc.state.incr");
-  check_state_key(L, 1, "alc.state.incr");
-  if (!lua_isnoneornil(L, 2)) luaL_checknumber(L, 2);
-  if (!lua_isnoneornil(L, 3)) luaL_checknumber(L, 3);
+  check_state_key(L, 1);
   lua_settop(L, 3);
+  check_number_or_nil(L, 2);
+  check_number_or_nil(L, 3);
   if (lua_isnil(L, 2)) {
     lua_pushinteger(L, 1);
     lua_replace(L, 2);

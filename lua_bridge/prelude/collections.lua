@@ -1,5 +1,7 @@
 -- ---- collections -----------------------------------------------------------
--- Items are walked like ipairs: from 1 up to the first nil.
+-- map, filter and vote's counting walk items like ipairs (from 1 up to the
+-- first nil); reduce and vote's total use the length operator, as the
+-- original does. On sequences the two agree.
 
 -- Results keep their positions: a nil from fn leaves a hole at that index.
 function alc.map(items, fn)
@@ -25,31 +27,25 @@ end
 
 -- Without init (nil counts as absent, as everywhere in Lua) the fold starts
 -- with acc = items[1] at index 2; an empty list then gives nil. With init it
--- starts at index 1, and an empty list gives init.
+-- starts at index 1, and an empty list gives init. The fold runs to #items.
 function alc.reduce(items, fn, init)
   check_table("alc.reduce", "items", items)
   check_function("alc.reduce", "fn", fn)
-  local acc, i = init, 1
+  local acc, first = init, 1
   if acc == nil then
-    acc, i = items[1], 2
+    acc, first = items[1], 2
   end
-  local item = items[i]
-  while item ~= nil do
-    acc = fn(acc, item, i)
-    i = i + 1
-    item = items[i]
-  end
+  for i = first, #items do acc = fn(acc, items[i], i) end
   return acc
 end
 
 -- Every answer is a vote (an empty answer too); the key is tostring(answer)
 -- trimmed, and the winner is that trimmed text. Ties go to the answer seen
--- first. total counts the votes.
+-- first. total is #answers.
 function alc.vote(answers)
   check_table("alc.vote", "answers", answers)
-  local counts, order, total = {}, {}, 0
+  local counts, order = {}, {}
   for _, answer in ipairs(answers) do
-    total = total + 1
     local key = trim(type(answer) == "string" and answer or safe_tostring(answer))
     local c = counts[key]
     if c == nil then
@@ -65,6 +61,6 @@ function alc.vote(answers)
       winner, best = key, counts[key]
     end
   end
-  return { winner = winner, count = best, total = total }
+  return { winner = winner, count = best, total = #answers }
 end
 

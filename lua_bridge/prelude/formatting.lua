@@ -13,7 +13,13 @@ local function pad(flags, width, text)
   return text
 end
 
-local function nonfinite_text(flags, v)
+-- Float conversions print C's spelling; integer conversions print the
+-- original's "NaN" / "Inf" / "-Inf".
+local function nonfinite_text(flags, conv, v)
+  if INT_CONV[conv] then
+    if v ~= v then return "NaN" end
+    return v < 0 and "-Inf" or "Inf"
+  end
   if v ~= v then return "nan" end
   if v < 0 then return "-inf" end
   if find(flags, "+", 1, true) then return "+inf" end
@@ -33,20 +39,27 @@ end
 
 -- One conversion: never raises.
 local function convert(flags, width, precision, conv, v)
-  if v == nil then return pad(flags, width, "<nil>") end
   local spec = "%" .. flags .. width .. precision .. conv
   if conv == "s" then
-    local text = type(v) == "string" and v or safe_tostring(v)
+    local text
+    if v == nil then
+      text = "<nil>"
+    else
+      text = type(v) == "string" and v or safe_tostring(v)
+    end
     if spec == "%s" then return text end
     local ok, out = pcall(format, spec, text)
     return ok and out or pad(flags, width, text)
-  elseif conv == "q" then
+  elseif conv == "q" or conv == "p" then
     local ok, out = pcall(format, spec, v)
     return ok and out or pad(flags, width, safe_tostring(v))
   end
+  if v == nil then return pad(flags, width, "<nil>") end
   if type(v) == "string" then v = tonumber(v) or v end
   if type(v) ~= "number" then return pad(flags, width, safe_tostring(v)) end
-  if v ~= v or v == huge or v == -huge then return pad(flags, width, nonfinite_text(flags, v)) end
+  if v ~= v or v == huge or v == -huge then
+    return pad(flags, width, nonfinite_text(flags, conv, v))
+  end
   if INT_CONV[conv] and mtype(v) == "float" then
     local r = round_half_away(v)
     v = tointeger(r)
@@ -63,13 +76,18 @@ local function convert(flags, width, precision, conv, v)
 end
 
 -- A string.format that never raises:
--- * nil (also a missing argument, for every conversion) prints "<nil>",
---   padded to the width but never truncated;
--- * NaN / inf / -inf print "nan" / "inf" / "-inf" for every numeric
---   conversion;
+-- * nil (also a missing argument, where the original raises) prints
+--   "<nil>": %s formats it as that text (width and precision apply), other
+--   conversions pad it to the width; %q prints nil as "nil";
+-- * NaN / inf / -inf print "NaN" / "Inf" / "-Inf" for the integer
+--   conversions (as the original) and "nan" / "inf" / "-inf" for the float
+--   ones (C's spelling, without the platform's "-nan");
 -- * integer conversions (%d %i %u %o %x %X %c) round a float half away from
---   zero (2.5 -> 3, -2.5 -> -3); numeric strings are converted;
+--   zero (2.5 -> 3, -2.5 -> -3), reading the exact value (0.49999999999999994
+--   -> 0, where the original's floor(v + 0.5) gives 1); numeric strings are
+--   converted;
 -- * a value a conversion cannot take (a table for %d) prints via tostring;
+-- * %p takes an argument and prints its address, as string.format does;
 -- * an unknown conversion ("%y", "%F", a lone "%") is copied as is and takes
 --   no argument; extra arguments are ignored; a non-string fmt is
 --   tostring'ed (nil: "").
@@ -97,7 +115,7 @@ local function fmt(f, ...)
     else
       local _, e, flags, width, precision, conv = find(f, "^([-+ #0]*)(%d*)(%.?%d*)(%a?)", p + 1)
       o = o + 1
-      if INT_CONV[conv] or FLOAT_CONV[conv] or conv == "s" or conv == "q" then
+      if INT_CONV[conv] or FLOAT_CONV[conv] or conv == "s" or conv == "q" or conv == "p" then
         argi = argi + 1
         local v
         if argi <= n then v = args[argi] end

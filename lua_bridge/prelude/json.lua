@@ -70,44 +70,52 @@ local function first_block(s, open_c, open_b, class)
   end
 end
 
--- Order: the whole text; each ```json fenced block; balanced {} blocks;
--- balanced [] blocks (so prose around an array of objects yields its first
--- object, as in the original). Scalars ("42", "null") are not tables: nil.
--- Anything but a string gives nil.
+-- Order: the whole text; each ```json fenced block (any case); when there
+-- is no ```json fence, the first plain ``` fence (as the original, which
+-- tries the first plain fence only then); balanced {} blocks; balanced []
+-- blocks (so prose around an array of objects yields its first object, as
+-- in the original). Scalars ("42", "null") are not tables: nil. Anything
+-- but a string gives nil.
 function alc.json_extract(raw)
   if type(raw) ~= "string" then return nil end
   local value = decode_table(raw)
   if value ~= nil then return value end
+  local fenced = false
   for block in gmatch(raw, "```[Jj][Ss][Oo][Nn]%s*(.-)```") do
+    fenced = true
     value = decode_table(block)
     if value ~= nil then return value end
+  end
+  if not fenced then
+    local block = match(raw, "```%s*(.-)%s*```")
+    if block ~= nil then
+      value = decode_table(block)
+      if value ~= nil then return value end
+    end
   end
   return first_block(raw, "{", 123, '[{}"]') or first_block(raw, "[", 91, '[%[%]"]')
 end
 
-local REPAIR_SYSTEM = "You output only valid JSON: a single JSON object or array, with no "
-  .. "prose, no explanation and no markdown code fences."
+-- The retry wording is the original's (a host that matches prompts sees
+-- the same text). The retry keeps the caller's opts (max_tokens, role, ...)
+-- but replaces the system prompt. Returns the table (or nil) and the last
+-- raw output.
+local REPAIR_SYSTEM = "Output ONLY valid JSON. No markdown fences, no explanation."
 
--- The retry keeps the caller's opts (max_tokens, role, ...) but replaces
--- the system prompt; its prompt quotes the original request and the output
--- that failed to parse. Returns the table (or nil) and the last raw output.
 function alc.llm_json(prompt, opts)
   check_opts("alc.llm_json", opts)
   local raw = alc.llm(prompt, opts)
   local value = alc.json_extract(raw)
   if value ~= nil then return value, raw end
-  alc.log("warn", "alc.llm_json: the response is not valid JSON, retrying once")
+  alc.log("warn", "alc.llm_json: JSON parse failed, retrying")
   local retry_opts = shallow_copy(opts)
   retry_opts.system = REPAIR_SYSTEM
-  local repair = "Your previous response could not be parsed as JSON.\n\n"
-    .. "Original request:\n" .. tostring(prompt) .. "\n\n"
-    .. "Previous response:\n" .. raw .. "\n\n"
-    .. "Reply again with only the corrected, valid JSON."
+  local repair = "The previous response was not valid JSON.\n\n"
+    .. "Previous output:\n" .. raw .. "\n\n"
+    .. "Fix the JSON and return ONLY valid JSON.\n\n"
+    .. "Original request:\n" .. tostring(prompt)
   raw = alc.llm(repair, retry_opts)
   value = alc.json_extract(raw)
-  if value == nil then
-    alc.log("warn", "alc.llm_json: the response is still not valid JSON after the retry")
-  end
+  if value == nil then alc.log("warn", "alc.llm_json: JSON parse failed after retry") end
   return value, raw
 end
-

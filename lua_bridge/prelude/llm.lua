@@ -1,14 +1,15 @@
 -- ---- LLM helpers -----------------------------------------------------------
 
 -- One alc.llm_batch for all items. A string from prompt_fn becomes
--- {prompt = s, system = opts.system, max_tokens = opts.max_tokens}; a table
--- is copied (never modified) and gets opts.system / opts.max_tokens only
--- where it has none of its own. All prompts are built before the batch is
--- issued, so a bad item fails before any LLM call.
+-- {prompt = s} plus opts.system / opts.max_tokens when those are set; a
+-- table is sent as it is (opts do not apply to it). All prompts are built
+-- before the batch is issued, so a bad item fails before any LLM call.
+-- Messages as in the original: packages and hosts may match them.
 function alc.parallel(items, prompt_fn, opts)
-  check_table("alc.parallel", "items", items)
-  if items[1] == nil then error("alc.parallel: empty items", 2) end
-  check_function("alc.parallel", "prompt_fn", prompt_fn)
+  if type(items) ~= "table" or #items == 0 then
+    error("alc.parallel: items must be a non-empty array", 2)
+  end
+  if type(prompt_fn) ~= "function" then error("alc.parallel: prompt_fn must be a function", 2) end
   check_opts("alc.parallel", opts)
   opts = opts or {}
   local post_fn = opts.post_fn
@@ -17,21 +18,20 @@ function alc.parallel(items, prompt_fn, opts)
   local batch = {}
   for i, item in ipairs(items) do
     local p = prompt_fn(item, i)
-    local query
     if type(p) == "string" then
-      query = { prompt = p, system = system, max_tokens = max_tokens }
-    elseif type(p) == "table" and type(p.prompt) == "string" then
-      query = shallow_copy(p)
-      if query.system == nil then query.system = system end
-      if query.max_tokens == nil then query.max_tokens = max_tokens end
+      local query = { prompt = p }
+      if system then query.system = system end
+      if max_tokens then query.max_tokens = max_tokens end
+      batch[i] = query
     elseif type(p) == "table" then
-      error(format("alc.parallel: prompt_fn returned a table without a string prompt for item %d "
-                   .. "(prompt is %s)", i, type(p.prompt)), 2)
+      if type(p.prompt) ~= "string" then
+        error("alc.parallel: prompt_fn returned table without .prompt at index " .. i, 2)
+      end
+      batch[i] = p
     else
-      error(format("alc.parallel: prompt_fn must return a string or a table with a prompt, "
-                   .. "got %s for item %d", type(p), i), 2)
+      error("alc.parallel: prompt_fn must return string or table, got " .. type(p)
+            .. " at index " .. i, 2)
     end
-    batch[i] = query
   end
   local responses = alc.llm_batch(batch)
   if post_fn == nil then return responses end
@@ -68,15 +68,9 @@ local function djb2_hex(s)
   return format("%08x", h)
 end
 
--- Strings and numbers only: fingerprinting nil or a table is a bug to report,
--- not a hash of "nil".
+-- Any value, through tostring (nil hashes the text "nil"), as the original.
 function alc.fingerprint(s)
-  local t = type(s)
-  if t == "number" then
-    s = tostring(s)
-  elseif t ~= "string" then
-    error("alc.fingerprint: expected a string, got " .. t, 2)
-  end
+  if type(s) ~= "string" then s = tostring(s) end
   return djb2_hex(normalize(s))
 end
 

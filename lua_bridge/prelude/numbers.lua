@@ -1,71 +1,34 @@
 -- ---- numbers from text -----------------------------------------------------
+-- Both follow the original to the letter: model output is full of ranges,
+-- item numbers and dates, and a package's thresholds were tuned against
+-- these exact readings.
 
--- A '-' or '+' right before the digits is a sign unless it follows a letter
--- or digit ("x-5", "3-5" are ranges or names, not negative numbers).
-local function signed_start(s, a)
-  if a > 1 then
-    local c = byte(s, a - 1)
-    if (c == 45 or c == 43) and (a == 2 or not find(s, "^[%w]", a - 2)) then return a - 1 end
-  end
-  return a
-end
-
--- The first number in s: [sign] digits [. digits] | [sign] . digits, with an
--- optional exponent (e5, E-3). "3." reads as 3; "1.2.3" as 1.2.
-local function first_number(s)
-  local init = 1
-  while true do
-    local a = find(s, "[%d%.]", init)
-    if a == nil then return nil end
-    local e
-    if byte(s, a) == 46 then  -- '.'
-      local _, stop = find(s, "^%.%d+", a)
-      e = stop
-    else
-      local _, stop = find(s, "^%d+", a)
-      local _, frac = find(s, "^%.%d+", stop + 1)
-      e = frac or stop
-    end
-    if e ~= nil then
-      local _, exp = find(s, "^[eE][%+%-]?%d+", e + 1)
-      return tonumber(sub(s, signed_start(s, a), exp or e))
-    end
-    init = a + 1
-  end
-end
-
--- The first integer (sign as in parse_number; "7.5" reads 7), clamped to
--- 1..10; a number argument is truncated toward zero. Otherwise default
--- (5 when absent), returned as given.
+-- The first run of digits (no sign: "-3" reads 3, "7.9" reads 7), clamped
+-- to 1..10 as an integer. A number goes through tostring first (7.5 reads 7,
+-- 1e20 is "1e+20" and reads 1). Anything else, and text without digits,
+-- gives the default (5 when absent or false).
 function alc.parse_score(s, default)
-  if default == nil then default = 5 end
-  local n
-  if type(s) == "number" then
-    if s ~= s then return default end
-    n = s
-  elseif type(s) == "string" then
-    local a, e = find(s, "%d+")
-    if a == nil then return default end
-    n = tonumber(sub(s, signed_start(s, a), e))
-  else
+  default = default or 5
+  local t = type(s)
+  if t == "number" then
+    s = tostring(s)
+  elseif t ~= "string" then
     return default
   end
+  local n = tonumber(match(s, "%d+"))
+  if n == nil then return default end
   if n < 1 then return 1 end
   if n > 10 then return 10 end
-  return tointeger(n) or (n >= 0 and floor(n) or ceil(n))
+  return n
 end
 
--- With a pattern: tonumber of its first capture (of the whole match when it
--- has no capture); no match or a capture tonumber rejects gives nil. A
--- number argument is returned as is; other non-strings give nil.
+-- Without a pattern: tonumber of the first match of -?digits[.digits]
+-- ("x-5" reads -5, ".5" reads 5, "1e5" reads 1, "7." reads 7.0). With a
+-- pattern: tonumber of its first capture (of the whole match when it has
+-- none); no match gives nil. Anything but a string, a number included,
+-- gives nil.
 function alc.parse_number(text, pattern)
-  if type(text) == "number" then return text end
   if type(text) ~= "string" then return nil end
-  if pattern ~= nil then
-    local cap = match(text, pattern)
-    if cap == nil then return nil end
-    return tonumber(cap)
-  end
-  return first_number(text)
+  if pattern then return tonumber((match(text, pattern))) end
+  return tonumber((match(text, "%-?%d+%.?%d*")))
 end
-

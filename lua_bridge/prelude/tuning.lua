@@ -13,28 +13,6 @@ function alc.budget_check()
   return true
 end
 
-local array_marker_mt  -- the metatable json_decode gives arrays, found lazily
-
--- An array: marked as one by the JSON layer, or non-empty with keys
--- exactly 1..n. An unmarked empty table is a dict (as in lua-api.md).
-local function is_array(t)
-  if array_marker_mt == nil then array_marker_mt = getmetatable(alc.json_decode("[]")) or false end
-  local mt = getmetatable(t)
-  if mt ~= nil and mt == array_marker_mt then return true end
-  local n = #t
-  if n == 0 then return false end
-  local count = 0
-  for k in pairs(t) do
-    if mtype(k) ~= "integer" or k < 1 or k > n then return false end
-    count = count + 1
-  end
-  return count == n
-end
-
-local function is_dict(v)
-  return type(v) == "table" and not is_array(v)
-end
-
 local function deep_copy(v, seen)
   if type(v) ~= "table" then return v end
   seen = seen or {}
@@ -47,20 +25,21 @@ local function deep_copy(v, seen)
   return out
 end
 
--- Only keys of `defaults` survive (at every level); `_schema` is dropped at
--- every level. Dict + dict merge recursively; anything else (arrays,
--- scalars, a type change) is replaced by the override. An empty dict in
--- defaults is an open slot: an override dict replaces it whole. nil (JSON
--- null) in the overrides keeps the default. The result shares nothing with
--- the inputs.
-local function merge(defaults, overrides)
+-- The original's merge: for each key of defaults but `_schema`, a nil
+-- source value keeps the default; a default that is a table without [1]
+-- (a dict, or {}) meeting a table merges recursively (so an override under
+-- an empty-table default is dropped, and an array override of a dict
+-- default keeps the defaults); anything else takes the source value. Keys
+-- not in defaults are dropped. Unlike the original, the result is a copy:
+-- mutating it never changes the defaults or ctx.
+local function merge(defaults, source)
   local out = {}
   for k, v in pairs(defaults) do
     if k ~= "_schema" then
-      local o = overrides and overrides[k]
+      local o = source[k]
       if o == nil then
-        out[k] = is_dict(v) and merge(v, nil) or deep_copy(v)
-      elseif is_dict(v) and is_dict(o) and next(v) ~= nil then
+        out[k] = deep_copy(v)
+      elseif type(v) == "table" and type(o) == "table" and v[1] == nil then
         out[k] = merge(v, o)
       else
         out[k] = deep_copy(o)
@@ -70,23 +49,24 @@ local function merge(defaults, overrides)
   return out
 end
 
--- With opts.prefix the overrides are ctx[prefix] (ignored, with a warning,
--- when it is not a table).
+-- Non-table defaults are returned as they are; a ctx that is not a table
+-- gives no overrides. With opts.prefix, a table at ctx[prefix] is the
+-- source; a non-table there is ignored with a warning (source {}); when
+-- ctx[prefix] is absent the whole ctx is the source.
 function alc.tuning(defaults, ctx, opts)
-  check_table("alc.tuning", "defaults", defaults)
-  if ctx ~= nil and type(ctx) ~= "table" then
-    error("alc.tuning: ctx must be a table, got " .. type(ctx), 2)
-  end
+  if type(defaults) ~= "table" then return defaults end
   check_opts("alc.tuning", opts)
-  local overrides = ctx
+  local source = type(ctx) == "table" and ctx or {}
   local prefix = opts and opts.prefix
-  if prefix ~= nil and ctx ~= nil then
-    overrides = ctx[prefix]
-    if overrides ~= nil and type(overrides) ~= "table" then
-      alc.log("warn", "alc.tuning: ctx." .. tostring(prefix) .. " is not a table, ignored")
-      overrides = nil
+  if prefix then
+    local ns = source[prefix]
+    if type(ns) == "table" then
+      source = ns
+    elseif ns ~= nil then
+      alc.log("warn", "alc.tuning: prefix '" .. safe_tostring(prefix)
+              .. "' exists but is not a table, ignoring")
+      source = {}
     end
   end
-  return merge(defaults, overrides)
+  return merge(defaults, source)
 end
-

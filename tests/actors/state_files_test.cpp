@@ -3,8 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -72,18 +75,77 @@ TEST_CASE("state operations behave as lua-api.md describes", "[state]") {
   CHECK(read_file(dir.path() / "default.json") == json({{"f", 0.5}, {"n", 16}}));
 }
 
-TEST_CASE("namespaces and keys cannot escape the store", "[state]") {
+TEST_CASE("namespaces cannot escape the store", "[state]") {
   test::temp_dir dir;
   state_files store(dir.path());
   for (const char* bad : {"", "../x", "a/b", "a\\b", ".."}) {
     INFO(bad);
     CHECK_THAT(error_of(store.execute(call(state_op::get, bad, "k"))),
                Catch::Contains("namespace"));
-    CHECK_THAT(error_of(store.execute(call(state_op::set, "ok", bad, 1))), Catch::Contains("key"));
+    CHECK_THAT(error_of(store.execute(call(state_op::set, bad, "k", 1))),
+               Catch::Contains("namespace"));
   }
   CHECK(std::string(error_of(store.execute(call(state_op::get, std::string("a\0b", 3), "k"))))
             .find("NUL") != std::string::npos);
   CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("any string is a key, and only the namespace names a file", "[state]") {
+  test::temp_dir dir;
+  const std::string keys[] = {"flow:run-1",
+                              "optimize_my/run",
+                              "../../etc/passwd",
+                              "..",
+                              "",
+                              "a\\b",
+                              std::string("nul\0inside", 11),
+                              "あいう"};
+  {
+    state_files store(dir.path());
+    int n = 0;
+    for (const auto& key : keys) {
+      INFO(key);
+      CHECK(ok(store.execute(call(state_op::set, "ns", key, ++n))).is_null());
+      CHECK(ok(store.execute(call(state_op::has, "ns", key))) == json(true));
+    }
+  }
+  // One file, holding every key; nothing else was created.
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    files.push_back(entry.path().filename().string());
+  }
+  CHECK(files == std::vector<std::string>{"ns.json"});
+  state_files reopened(dir.path());
+  int n = 0;
+  for (const auto& key : keys) {
+    INFO(key);
+    CHECK(ok(reopened.execute(call(state_op::get, "ns", key))) == json(++n));
+  }
+  CHECK(ok(reopened.execute(call(state_op::keys, "ns"))).size() == std::size(keys));
+}
+
+TEST_CASE("incr keeps integers when both operands are integers, else it gives a float", "[state]") {
+  test::temp_dir dir;
+  state_files store(dir.path());
+  auto incr = [&](const std::string& key, json delta, json initial) {
+    return ok(store.execute(call(state_op::incr, "default", key, nullptr, delta, initial)));
+  };
+  const json one = incr("c", 1, 0);
+  CHECK(one.is_number_integer());
+  CHECK(one == json(1));
+  CHECK(incr("c", 2, 0) == json(3));
+  const json mixed = incr("c", 0.5, 0);
+  CHECK(mixed.is_number_float());
+  CHECK(mixed == json(3.5));
+  CHECK(incr("c", 1, 0).is_number_float());  // a float stays a float
+  CHECK(incr("from_float", 1, 2.0).is_number_float());
+  // past the int64 range: a float, never a wrapped integer
+  const json big = incr("big", 1, INT64_MAX);
+  CHECK(big.is_number_float());
+  CHECK(big.get<double>() == Approx(9.223372036854775808e18));
+  CHECK(incr("low", -1, INT64_MIN).is_number_float());
+  CHECK(incr("unsigned", 1, json(UINT64_MAX)).is_number_float());  // a hand-edited file
+  CHECK(read_file(dir.path() / "default.json")["c"] == json(4.5));
 }
 
 TEST_CASE("a corrupt namespace file is reported and left untouched", "[state]") {

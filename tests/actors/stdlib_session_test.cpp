@@ -52,21 +52,28 @@ TEST_CASE("alc.state persists across sessions and runtimes, per namespace", "[st
         json("other ns"));
 }
 
-TEST_CASE("bad state keys and namespaces are Lua errors the script can catch", "[stdlib][state]") {
+TEST_CASE("any string is a state key; bad values and namespaces are Lua errors",
+          "[stdlib][state]") {
   temp_dir state;
   temp_dir packages;
   test_runtime rt(with_dirs(state, packages));
+  // Keys as real packages build them: from ctx, with ':' and '/'.
+  CHECK(run_to_done(rt.client(), R"(
+    local keys = {"flow:" .. ctx.id, "optimize_" .. ctx.name, "..", "", "a\\b"}
+    for i, k in ipairs(keys) do alc.state.set(k, i) end
+    local back = {}
+    for i, k in ipairs(keys) do back[i] = alc.state.get(k) end
+    return {back, alc.state.incr(7), alc.state.get("7")})",
+                    {{"id", "x/1"}, {"name", "../run"}}) == json::array({{1, 2, 3, 4, 5}, 1, 1}));
   const auto errors = run_to_done(rt.client(), R"(
-    local _, e1 = pcall(alc.state.set, "..escape", 1)
-    local _, e2 = pcall(alc.state.get, "")
-    local _, e3 = pcall(alc.state.set, "f", print)
+    local _, e1 = pcall(alc.state.set, "f", print)
     alc.state.set("text", "abc")
-    local _, e4 = pcall(alc.state.incr, "text")
-    return {e1, e2, e3, e4})");
-  CHECK_THAT(errors[0].get<std::string>(), Catch::Contains("contains '..'"));
-  CHECK_THAT(errors[1].get<std::string>(), Catch::Contains("is empty"));
-  CHECK_THAT(errors[2].get<std::string>(), Catch::Contains("cannot encode function"));
-  CHECK_THAT(errors[3].get<std::string>(), Catch::Contains("non-number"));
+    local _, e2 = pcall(alc.state.incr, "text")
+    local _, e3 = pcall(alc.state.get, nil)
+    return {e1, e2, e3})");
+  CHECK_THAT(errors[0].get<std::string>(), Catch::Contains("cannot encode function"));
+  CHECK_THAT(errors[1].get<std::string>(), Catch::Contains("non-number"));
+  CHECK_THAT(errors[2].get<std::string>(), Catch::Contains("string expected, got nil"));
   const auto id = spawn_ok(rt.client(), "return alc.state.get('k')", {{"_ns", "a/b"}});
   auto outcome = rt.client().await(id, 10s);
   REQUIRE(outcome);
@@ -204,4 +211,21 @@ TEST_CASE("budget_remaining reports what is left of ctx.budget", "[stdlib]") {
   auto outcome = rt.client().await(id, 10s);
   REQUIRE(outcome);
   CHECK(std::get<done_state>(*outcome).value == json::array({4, 70}));
+}
+
+TEST_CASE("tokens counted against max_tokens include the system text of the prompt",
+          "[stdlib][budget]") {
+  temp_dir state;
+  temp_dir packages;
+  test_runtime rt(with_dirs(state, packages));
+  // Estimates: "abcd" 1, "abcdefghijkl" (the system text) 3, the answer "" 0.
+  const auto id = spawn_ok(rt.client(),
+                           "alc.llm('abcd', {system = 'abcdefghijkl'}) "
+                           "return alc.budget_remaining().tokens",
+                           {{"budget", {{"max_tokens", 100}}}});
+  const auto paused = wait_until_paused(rt.client(), id);
+  REQUIRE(rt.client().resume(id, single_answer(paused.info.prompts[0].query_id, "")));
+  auto outcome = rt.client().await(id, 10s);
+  REQUIRE(outcome);
+  CHECK(std::get<done_state>(*outcome).value == json(96));
 }

@@ -122,7 +122,21 @@ TEST_CASE("alc.vote counts trimmed answers, stringifies, and gives ties to the f
         json::array({true, 0, 0}));
 }
 
-TEST_CASE("alc.parallel issues one batch with shared options, table prompts and post_fn",
+TEST_CASE("alc.reduce and alc.vote's total go by the length operator, as the original",
+          "[prelude]") {
+  vm_harness harness;
+  // A proxy: # says 3, indexing never ends. A walk to the first nil would not stop.
+  CHECK(run_value(harness, R"lua(
+    local proxy = setmetatable({}, {__len = function() return 3 end,
+                                    __index = function(_, i) return i * 10 end})
+    local seen = {}
+    local sum = alc.reduce(proxy, function(acc, x, i) seen[#seen + 1] = i return acc + x end)
+    local words = setmetatable({"a", "b", "a"}, {__len = function() return 5 end})
+    local v = alc.vote(words)
+    return {sum, seen, v.winner, v.count, v.total})lua") == json::array({60, {2, 3}, "a", 2, 5}));
+}
+
+TEST_CASE("alc.parallel issues one batch: shared options for strings, tables sent as is",
           "[prelude]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
@@ -142,36 +156,39 @@ TEST_CASE("alc.parallel issues one batch with shared options, table prompts and 
   CHECK(call.queries[1].prompt == "about y #2");
   CHECK(call.queries[2].prompt == "own");
   CHECK(call.queries[2].system == std::optional<std::string>("mine"));
-  CHECK(call.queries[2].max_tokens == 50);
+  CHECK(call.queries[2].max_tokens == 1024);  // opts do not apply to a table
   vm->answer_llm({"A", "B", "C"});
   CHECK(require_done(run_until_blocked(*vm)) == json::array({{"A/x/1", "B/y/2", "C/z/3"}, true}));
 
-  auto plain = harness.make("return alc.parallel({1}, function(x) return 'p' .. x end)");
-  const auto single = require_llm_call(run_until_blocked(*plain));
-  REQUIRE(single.queries.size() == 1);
-  CHECK(single.queries[0].prompt == "p1");
-  CHECK_FALSE(single.queries[0].system.has_value());
-  plain->answer_llm({"only"});
-  CHECK(require_done(run_until_blocked(*plain)) == json::array({"only"}));
+  auto plain = harness.make(R"lua(
+    return alc.parallel({1, 2}, function(x) return "p" .. x end, {system = false})
+  )lua");
+  const auto two = require_llm_call(run_until_blocked(*plain));
+  REQUIRE(two.queries.size() == 2);
+  CHECK(two.queries[0].prompt == "p1");
+  CHECK_FALSE(two.queries[0].system.has_value());
+  CHECK(two.queries[0].max_tokens == 1024);
+  plain->answer_llm({"one", "two"});
+  CHECK(require_done(run_until_blocked(*plain)) == json::array({"one", "two"}));
 }
 
-TEST_CASE("alc.parallel rejects empty items, a non-function prompt_fn and bad returns",
-          "[prelude]") {
+TEST_CASE("alc.parallel rejects bad arguments with the original's messages", "[prelude]") {
   vm_harness harness;
   CHECK_THAT(error_of(harness, "alc.parallel({}, tostring)"),
-             Catch::Contains("script:1: alc.parallel: empty items"));
+             Catch::Contains("script:1: alc.parallel: items must be a non-empty array"));
   CHECK_THAT(error_of(harness, "alc.parallel('abc', tostring)"),
-             Catch::Contains("alc.parallel: items must be a table, got string"));
+             Catch::Contains("alc.parallel: items must be a non-empty array"));
   CHECK_THAT(error_of(harness, "alc.parallel({1}, 'tmpl')"),
-             Catch::Contains("alc.parallel: prompt_fn must be a function, got string"));
+             Catch::Contains("alc.parallel: prompt_fn must be a function"));
   CHECK_THAT(error_of(harness,
                       "alc.parallel({1, 2}, function(x, i) if i == 2 then return 7 end "
                       "return 'ok' end)"),
-             Catch::Contains("got number for item 2"));
+             Catch::Contains("alc.parallel: prompt_fn must return string or table, got number "
+                             "at index 2"));
   CHECK_THAT(error_of(harness,
                       "alc.parallel({1, 2, 3}, function(x, i) "
                       "if i == 3 then return {system = 's'} end return 'ok' end)"),
-             Catch::Contains("without a string prompt for item 3"));
+             Catch::Contains("alc.parallel: prompt_fn returned table without .prompt at index 3"));
   CHECK_THAT(error_of(harness, "alc.parallel({1}, tostring, {post_fn = 1})"),
              Catch::Contains("alc.parallel: opts.post_fn must be a function, got number"));
 }
@@ -278,7 +295,7 @@ TEST_CASE("alc.llm_safe returns the answer, or the default with a warning on err
   auto vm = harness.make(R"lua(
     local a = alc.llm_safe("p", nil, "fallback")
     local b = alc.llm_safe("q", {max_tokens = 5}, "fallback")
-    local c = alc.llm_safe(42, nil, "bad prompt")
+    local c = alc.llm_safe({}, nil, "bad prompt")
     return {a, b, c})lua");
   require_llm_call(run_until_blocked(*vm));
   vm->answer_error("provider unavailable");
@@ -315,10 +332,12 @@ TEST_CASE("alc.llm_json retries once with the previous output and a JSON-only sy
   vm->answer_llm_single("red, green and {blue");
   const auto second = require_llm_call(run_until_blocked(*vm));
   const llm_query& repair = second.queries.at(0);
-  CHECK_THAT(repair.prompt, Catch::Contains("red, green and {blue"));
-  CHECK_THAT(repair.prompt, Catch::Contains("list the colours"));
-  REQUIRE(repair.system.has_value());
-  CHECK_THAT(*repair.system, Catch::Contains("only valid JSON"));
+  // The original's wording, to the byte.
+  CHECK(repair.prompt ==
+        "The previous response was not valid JSON.\n\nPrevious output:\nred, green and {blue\n\n"
+        "Fix the JSON and return ONLY valid JSON.\n\nOriginal request:\nlist the colours");
+  CHECK(repair.system ==
+        std::optional<std::string>("Output ONLY valid JSON. No markdown fences, no explanation."));
   CHECK(repair.max_tokens == 77);
   CHECK(repair.role == std::optional<std::string>("extractor"));
   vm->answer_llm_single("```json\n[\"red\", \"green\"]\n```");
@@ -337,6 +356,12 @@ TEST_CASE("alc.llm_json gives nil and the last raw output when the retry fails t
       *vm, [&](const llm_query&) { return "no json " + std::to_string(++n); }, &seen);
   CHECK(value == json::array({true, "no json 2"}));
   CHECK(seen.size() == 2);  // exactly one retry
+  REQUIRE(harness.logs->size() == 2);
+  CHECK(harness.logs->at(0) ==
+        std::make_pair(log_level::warn, std::string("alc.llm_json: JSON parse failed, retrying")));
+  CHECK(harness.logs->at(1) == std::make_pair(log_level::warn, std::string("alc.llm_json: JSON "
+                                                                           "parse failed after "
+                                                                           "retry")));
 }
 
 TEST_CASE("alc.json_extract: direct, fenced, then balanced {} and [] blocks", "[prelude]") {
@@ -358,6 +383,13 @@ TEST_CASE("alc.json_extract: direct, fenced, then balanced {} and [] blocks", "[
       {R"lua('list [1, 2] and map {"m": 0}')lua", {{"m", 0}}},
       {R"lua('only a list: [1, [2, 3]] ok')lua", {1, {2, 3}}},
       {R"lua('bad [x] then good ["y"]')lua", {"y"}},
+      // without a ```json fence, the first plain fence comes before any block
+      {R"lua('e.g. {"b": 2}\n```\n{"a": 1}\n```')lua", {{"a", 1}}},
+      {R"lua('```\n[1, 2]\n``` and ```\n{"second": 1}\n```')lua", {1, 2}},
+      // with one, plain fences are not tried on their own: blocks decide
+      {R"lua('{"b": 2} ```json\n{bad\n``` ```\n{"a": 1}\n```')lua", {{"b", 2}}},
+      // a plain fence with an info word does not decode; the block inside is found
+      {R"lua('```text\n{"t": 1}\n```')lua", {{"t", 1}}},
   };
   for (const auto& [literal, expected] : cases) {
     INFO(literal);
@@ -383,29 +415,44 @@ TEST_CASE("alc.json_extract stays linear on long runs of unmatched brackets", "[
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }
 
-TEST_CASE("alc.parse_score takes the first integer clamped to 1..10, else the default",
+TEST_CASE("alc.parse_score reads the first run of digits (no sign), clamped to 1..10",
           "[prelude]") {
   vm_harness harness;
   CHECK(run_value(harness, R"lua(
-    return {alc.parse_score("Score: 8/10"), alc.parse_score("15 out of 10"),
-            alc.parse_score("0"), alc.parse_score("-3"), alc.parse_score("7.9"),
-            alc.parse_score("none"), alc.parse_score("none", 3), alc.parse_score(nil),
-            alc.parse_score(6), alc.parse_score("item-4: 9"), alc.parse_score("99999999999999999999"),
-            math.type(alc.parse_score("7"))})lua") ==
-        json::array({8, 10, 1, 1, 7, 5, 3, 5, 6, 4, 10, "integer"}));
+    local p = alc.parse_score
+    return {p("Score: 8/10"), p("15 out of 10"), p("0"), p("-3"), p("score: -2"), p("7.9"),
+            p("item-4: 9"), p("99999999999999999999"), p("none"), p("none", 3), p(nil),
+            p("x", false), math.type(p("7")), math.type(p("99"))})lua") ==
+        json::array({8, 10, 1, 3, 2, 7, 4, 10, 5, 3, 5, 5, "integer", "integer"}));
 }
 
-TEST_CASE("alc.parse_number finds the first signed or decimal number, or the pattern's capture",
+TEST_CASE("alc.parse_score reads a number through tostring and gives others the default",
+          "[prelude]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"lua(
+    local p = alc.parse_score
+    return {p(6), p(7.5), p(-3), p(0.5), p(1e20), p(1e15), p(0/0), p(math.huge),
+            p({}), p(true), p({}, 4)})lua") == json::array({6, 7, 3, 1, 1, 1, 5, 5, 5, 5, 4}));
+}
+
+TEST_CASE("alc.parse_number takes the first -?digits[.digits] match, or the pattern's capture",
           "[prelude]") {
   vm_harness harness;
   CHECK(run_value(harness, R"lua(
     local p = alc.parse_number
     return {p("about -3.5 degrees"), p("+2 more"), p("just .5"), p("Found 3 subtasks"),
-            p("v1.2.3"), p("costs 1e3"), p("x-5"), p("(-7)"), p("3."), math.type(p("42")),
-            p("total: 12 items, 7 done", "(%d+) done"), p("score=abc", "score=(%a+)") == nil,
-            p(nil) == nil, p("nothing") == nil, p("a.b") == nil, p(2.5)})lua") ==
-        json::array(
-            {-3.5, 2, 0.5, 3, 1.2, 1000.0, 5, -7, 3, "integer", 7, true, true, true, true, 2.5}));
+            p("v1.2.3"), p("costs 1e3"), p("x-5"), p("(-7)"), p("--5"), p("3-5"),
+            math.type(p("42")), math.type(p("7.")), p("7."),
+            p("total: 12 items, 7 done", "(%d+) done"), p("12 apples", "%d+"),
+            p("n=0x1F", "n=(%w+)"), p("score=abc", "score=(%a+)") == nil,
+            p("no match", "(%d+)") == nil, p("nothing") == nil, p("a.b") == nil,
+            p("-") == nil})lua") ==
+        json::array({-3.5,    2,   5, 3,  1.2, 1,    -5,   -7,   -5,   3,   "integer",
+                     "float", 7.0, 7, 12, 31,  true, true, true, true, true}));
+  // Anything but a string, a number included, is nil.
+  CHECK(run_value(harness, R"lua(
+    local p = alc.parse_number
+    return p(2.5) == nil and p(7) == nil and p(nil) == nil and p({}) == nil)lua") == json(true));
 }
 
 TEST_CASE("alc.fmt prints nil, NaN and inf, and rounds floats for integer specs", "[prelude]") {
@@ -416,15 +463,21 @@ TEST_CASE("alc.fmt prints nil, NaN and inf, and rounds floats for integer specs"
       {"'%s|%s|%d|%.2f', 'only'", "only|<nil>|<nil>|<nil>"},
       {"'[%6s]', nil", "[ <nil>]"},
       {"'[%-6s]', nil", "[<nil> ]"},
-      {"'[%.2s]', nil", "[<nil>]"},
+      // nil for %s is the text "<nil>" to string.format: the precision cuts it
+      {"'[%.2s]', nil", "[<n]"},
+      {"'[%5d]', nil", "[<nil>]"},
+      {"'%q|%q', nil, 'x'", "nil|\"x\""},
       {"'%d %d %d %d', 2.5, -2.5, 1.4999, -0.5", "3 -3 1 -1"},
       {"'%d', 0.49999999999999994", "0"},
       {"'%x %i %c %o', 254.6, 7.5, 64.5, 7.5", "ff 8 A 10"},
       {"'%05d', 41.5", "00042"},
       {"'%d', 3.0", "3"},
       {"'%d|%5.1f', '12', '2.5'", "12|  2.5"},
-      {"'%f %d %.2f %g %e', 0/0, 0/0, 1/0, -1/0, -(0/0)", "nan nan inf -inf nan"},
-      {"'[%5d] [%-5x]', 1/0, -1/0", "[  inf] [-inf ]"},
+      // integer conversions spell them the original's way, float ones C's way
+      {"'%f %d %.2f %g %e', 0/0, 0/0, 1/0, -1/0, -(0/0)", "nan NaN inf -inf nan"},
+      {"'%d %i %x %c', 1/0, -1/0, 0/0, 1/0", "Inf -Inf NaN Inf"},
+      {"'[%5d] [%-5x]', 1/0, -1/0", "[  Inf] [-Inf ]"},
+      {"'%+f %+d', 1/0, 1/0", "+inf Inf"},
       {"'%.2f%%', 12.345", "12.35%"},
       {"'%s %s', true, 2.0", "true 2.0"},
       {"'%d and %f', 'abc', false", "abc and false"},
@@ -448,6 +501,9 @@ TEST_CASE("alc.fmt prints nil, NaN and inf, and rounds floats for integer specs"
   CHECK(run_value(harness, "return alc.fmt('%d', -1e300):match('^%-1%d+$') ~= nil") == json(true));
   // a width string.format rejects still pads
   CHECK(run_value(harness, "return #alc.fmt('[%123s]', 'x')") == json(125));
+  // %p takes its argument, so the ones after it stay in place
+  CHECK_THAT(run_value(harness, "return alc.fmt('%p %s', {}, 'next')").get<std::string>(),
+             Catch::Matches("0x[0-9a-f]+ next"));
 }
 
 TEST_CASE("alc.log_fmt logs the formatted text at the level given", "[prelude]") {
@@ -465,8 +521,16 @@ TEST_CASE("alc.fingerprint normalises case and whitespace before a 32-bit DJB2",
             fp("a\t\n B") == fp("a b"), fp(12) == fp("12"), fp("x"):match("^%x+$") ~= nil,
             #fp(string.rep("long text ", 1000)), fp("hello world!") ~= fp("hello world")})lua") ==
         json::array({true, "3551c8c1", "00001505", true, true, true, 8, true}));
-  CHECK_THAT(error_of(harness, "alc.fingerprint(nil)"),
-             Catch::Contains("alc.fingerprint: expected a string, got nil"));
+}
+
+TEST_CASE("alc.fingerprint takes any value through tostring", "[prelude]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"lua(
+    local fp = alc.fingerprint
+    local t = setmetatable({}, {__tostring = function() return "  Same  TEXT" end})
+    return {fp(nil) == fp("nil"), fp() == fp("nil"), fp(true) == fp("true"),
+            fp(2.5) == fp("2.5"), fp(t) == fp("same text"), fp({}):match("^%x%x%x%x%x%x%x%x$") ~= nil})lua") ==
+        json::array({true, true, true, true, true, true}));
 }
 
 TEST_CASE("alc.budget_check is false once llm_calls or elapsed_ms run out", "[prelude]") {
@@ -501,8 +565,8 @@ TEST_CASE("alc.budget_check reads the session's budget through alc.budget_remain
 }
 
 TEST_CASE(
-    "alc.tuning deep-merges dicts, replaces arrays and scalars, drops _schema and "
-    "unknown keys",
+    "alc.tuning merges as the original: dicts recurse, others replace, _schema and "
+    "unknown keys dropped",
     "[prelude]") {
   vm_harness harness;
   const json ctx = {
@@ -514,6 +578,8 @@ TEST_CASE(
       {"empty_list", json::array()},
       {"open", {{"anything", 1}}},
       {"mode", {{"now", "a table"}}},
+      {"shape", {7, 8}},
+      {"flag", false},
       {"pkg", {{"depth", 9}, {"model", {{"top_p", 0.5}}}}},
   };
   const auto value = run_value(harness, R"lua(
@@ -525,46 +591,61 @@ TEST_CASE(
       tags = {"a", "b"},
       empty_list = {"keep?"},
       open = {},
-      untouched = {nested = {1, 2}},
+      shape = {w = 1},
+      flag = true,
+      untouched = {nested = {1, 2}, _schema = "kept"},
     }
     local cfg = alc.tuning(defaults, ctx)
     local pre = alc.tuning(defaults, ctx, {prefix = "pkg"})
-    local none = alc.tuning(defaults, nil)
-    -- inputs are not mutated, and the result shares no table with them
+    -- the result is a copy: mutating it leaves the inputs alone
     cfg.untouched.nested[1] = 100
     cfg.tags[1] = "changed"
     local intact = defaults.untouched.nested[1] == 1 and ctx.tags[1] == "z"
-        and defaults.model._schema ~= nil and defaults._schema ~= nil
-    return {cfg = cfg, pre = pre, none_schema = none._schema == nil, intact = intact,
+    return {cfg = cfg, pre = pre, intact = intact,
             empty_is_array = alc.json_encode(cfg.empty_list)})lua",
                                ctx);
   CHECK(value["cfg"] == json({{"depth", 5},
-                              {"mode", {{"now", "a table"}}},
+                              {"mode", {{"now", "a table"}}},  // a type change replaces
                               {"model", {{"temperature", 0.2}, {"top_p", 1.0}}},
-                              {"tags", {"changed"}},
+                              {"tags", {"changed"}},  // arrays are replaced
                               {"empty_list", json::array()},
-                              {"open", {{"anything", 1}}},
-                              {"untouched", {{"nested", {100, 2}}}}}));
+                              {"open", json::object()},  // {} merges: the override is dropped
+                              {"shape", {{"w", 1}}},     // an array under a dict keeps it
+                              {"flag", false},           // false is a value, nil is absent
+                              {"untouched", {{"nested", {100, 2}}, {"_schema", "kept"}}}}));
   CHECK(value["pre"] == json({{"depth", 9},
                               {"mode", "fast"},
                               {"model", {{"temperature", 0.7}, {"top_p", 0.5}}},
                               {"tags", {"a", "b"}},
                               {"empty_list", {"keep?"}},
                               {"open", json::object()},
-                              {"untouched", {{"nested", {1, 2}}}}}));
-  CHECK(value["none_schema"] == json(true));
+                              {"shape", {{"w", 1}}},
+                              {"flag", true},
+                              {"untouched", {{"nested", {1, 2}}, {"_schema", "kept"}}}}));
   CHECK(value["intact"] == json(true));
   CHECK(value["empty_is_array"] == json("[]"));
 }
 
-TEST_CASE("alc.tuning ignores a prefix that is not a table, with a warning", "[prelude]") {
+TEST_CASE("alc.tuning: an absent prefix reads the whole ctx; non-tables pass through",
+          "[prelude]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"lua(
+    local t = alc.tuning
+    return {t({depth = 1}, {depth = 2}, {prefix = "nope"}).depth,
+            t({a = 1}, nil).a, t({a = 1}, "text").a, t({a = 1}, 5).a,
+            t(nil, {}) == nil, t(5, {a = 1}), t("s"), t({a = 1}, {a = 2}, {}).a})lua") ==
+        json::array({2, 1, 1, 1, true, 5, "s", 2}));
+}
+
+TEST_CASE("alc.tuning ignores a prefix that is not a table, with the original's warning",
+          "[prelude]") {
   vm_harness harness;
   CHECK(run_value(harness, "return alc.tuning({a = 1}, {p = 'str', a = 2}, {prefix = 'p'})",
                   json::object()) == json({{"a", 1}}));
   REQUIRE(harness.logs->size() == 1);
-  CHECK(harness.logs->at(0).first == log_level::warn);
-  CHECK_THAT(error_of(harness, "alc.tuning(nil, {})"),
-             Catch::Contains("alc.tuning: defaults must be a table, got nil"));
+  CHECK(harness.logs->at(0) ==
+        std::make_pair(log_level::warn,
+                       std::string("alc.tuning: prefix 'p' exists but is not a table, ignoring")));
 }
 
 TEST_CASE("alc.state.update reads with the default, applies fn, writes and returns the value",
@@ -616,60 +697,74 @@ TEST_CASE("alc.state.update goes through the host's state.get and state.set", "[
   CHECK(require_done(run_until_blocked(*vm)) == json::array({5, 1}));
 }
 
-TEST_CASE("alc.pipe feeds each stage's result to the next as task, tables as JSON", "[prelude]") {
+TEST_CASE("alc.pipe returns the pipeline ctx: each result becomes the next task, with a history",
+          "[prelude]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
     local seen, events = {}, {}
     local out = alc.pipe({
-      function(c) seen[#seen + 1] = c.task return {n = #c.task, shared = c.shared} end,
-      function(c) seen[#seen + 1] = c.task
-                  c.leak = true
-                  return alc.llm("rate: " .. c.task) end,
-      function(c) seen[#seen + 1] = tostring(c.leak) .. "|" .. c.task return 42 end,
-      function(c) seen[#seen + 1] = c.task return true end,
-    }, ctx, {on_stage = function(i, name, result)
-               events[#events + 1] = i .. ":" .. name .. ":" .. tostring(result) end})
-    return {out = out, seen = seen, events = events, ctx_task = ctx.task})lua",
+      function(c) seen[#seen + 1] = c.task c.result = {n = #c.task} return c end,
+      function(c) seen[#seen + 1] = c.task c.result = alc.llm("rate: " .. c.task) return c end,
+      function(c) seen[#seen + 1] = c.task c.result = nil return c end,  -- keeps the task
+      function(c) seen[#seen + 1] = c.task c.result = 42 return c end,
+      function(c) seen[#seen + 1] = c.task c.result = true return c end,
+    }, ctx, {on_stage = function(i, name, c)
+               events[#events + 1] = i .. ":" .. name .. ":" .. tostring(c.result) end})
+    return {out = out, seen = seen, events = events, ctx_task = ctx.task,
+            ctx_untouched = ctx.pipe_history == nil and ctx.result == nil})lua",
                          json{{"task", "hello"}, {"shared", "s"}});
   const auto call = require_llm_call(run_until_blocked(*vm));
-  CHECK(call.queries.at(0).prompt == R"lua(rate: {"n":5,"shared":"s"})lua");
+  CHECK(call.queries.at(0).prompt == R"lua(rate: {"n":5})lua");
   vm->answer_llm_single("good");
   const auto value = require_done(run_until_blocked(*vm));
-  CHECK(value["seen"] == json::array({"hello", R"lua({"n":5,"shared":"s"})lua", "nil|good", "42"}));
-  CHECK(value["out"]["result"] == json(true));
-  CHECK(
-      value["out"]["stages"] ==
-      json::array({{{"name", "(inline-1)"}, {"ok", true}, {"result", {{"n", 5}, {"shared", "s"}}}},
-                   {{"name", "(inline-2)"}, {"ok", true}, {"result", "good"}},
-                   {{"name", "(inline-3)"}, {"ok", true}, {"result", 42}},
-                   {{"name", "(inline-4)"}, {"ok", true}, {"result", true}}}));
-  CHECK(value["events"].size() == 4);
+  CHECK(value["seen"] == json::array({"hello", R"lua({"n":5})lua", "good", "good", "42"}));
+  const json& out = value["out"];
+  CHECK(out["result"] == json(true));
+  CHECK(out["task"] == json("42"));  // no transfer after the last stage
+  CHECK(out["shared"] == json("s"));
+  CHECK(out["pipe_history"] == json::array({{{"strategy", "(inline-1)"}, {"result", {{"n", 5}}}},
+                                            {{"strategy", "(inline-2)"}, {"result", "good"}},
+                                            {{"strategy", "(inline-3)"}},
+                                            {{"strategy", "(inline-4)"}, {"result", 42}},
+                                            {{"strategy", "(inline-5)"}, {"result", true}}}));
+  // on_stage gets (i, name, the pipeline ctx) after each stage
+  REQUIRE(value["events"].size() == 5);
+  CHECK_THAT(value["events"][0].get<std::string>(), Catch::StartsWith("1:(inline-1):table: "));
   CHECK(value["events"][1] == json("2:(inline-2):good"));
+  CHECK(value["events"][2] == json("3:(inline-3):nil"));
+  CHECK(value["events"][4] == json("5:(inline-5):true"));
   CHECK(value["ctx_task"] == json("hello"));
+  CHECK(value["ctx_untouched"] == json(true));
 }
 
-TEST_CASE("alc.pipe runs packages through require(name).run, with ctx.result as their result",
+TEST_CASE("alc.pipe runs packages through require(name).run; load and shape errors raise",
           "[prelude]") {
   vm_harness harness;
-  // A Lua stand-in for the host's require: algocline packages set ctx.result
-  // and return ctx; a nil result keeps the task.
-  CHECK(run_value(harness, R"lua(
+  const auto value = run_value(harness, R"lua(
+    local ran = {}
     local packages = {
-      upper = {run = function(c) c.result = string.upper(c.task) return c end},
-      silent = {run = function(c) end},
-      exclaim = {run = function(c) return c.task .. "!" end},
+      upper = {run = function(c) ran[#ran + 1] = "upper" c.result = c.task:upper() return c end},
+      exclaim = {run = function(c) c.result = c.task .. "!" return c end},
       broken = {},
+      silent = {run = function(c) end},
     }
     require = function(name)
-      return packages[name] or error("module '" .. name .. "' not found")
+      return packages[name] or error("module '" .. name .. "' not found", 0)
     end
-    local a = alc.pipe({"upper", "silent", "exclaim"}, {task = "hi", result = "stale"})
-    local b = alc.pipe({"upper", "missing", "broken", "exclaim"}, {task = "x"},
-                       {on_error = "skip"})
-    return {a.result, a.stages[2].result == nil, b.result, b.stages[2].ok, b.stages[2].error,
-            b.stages[3].error})lua") ==
-        json::array({"HI!", true, "X!", false, "script:9: module 'missing' not found",
-                     "package 'broken' has no run(ctx) function"}));
+    local a = alc.pipe({"upper", "exclaim"}, {task = "hi"})
+    local function err(...) local ok, e = pcall(alc.pipe, ...) return ok and "no error" or e end
+    return {a.result, a.task, a.pipe_history[1].strategy,
+            err({"upper", "missing"}, {task = "x"}, {on_error = "skip"}),
+            err({"broken"}, {task = "x"}),
+            err({"silent"}, {task = "x"}, {on_error = "skip"}),
+            err({"upper", 5}, {task = "x"}), #ran})lua");
+  CHECK(value == json::array({"HI!", "HI", "upper",
+                              "alc.pipe: failed to load strategy 'missing': module 'missing' "
+                              "not found",
+                              "alc.pipe: strategy 'broken' must export run(ctx)",
+                              "alc.pipe: strategy 'silent' must return a table (ctx)",
+                              "alc.pipe: strategy[2] must be a string or function",
+                              3}));  // a stage is resolved when reached: upper ran first
 }
 
 TEST_CASE("alc.pipe loads package stages with the host's require from the package paths",
@@ -687,13 +782,16 @@ TEST_CASE("alc.pipe loads package stages with the host's require from the packag
   write("shout",
         "local M = {} function M.run(ctx) ctx.result = ctx.task:upper() "
         "return ctx end return M");
-  write("ask", "return {run = function(ctx) return alc.llm('about ' .. ctx.task) end}");
+  write("ask",
+        "return {run = function(ctx) ctx.result = alc.llm('about ' .. ctx.task) "
+        "return ctx end}");
   vm_harness harness;
   auto options = harness.options();
   options.package_paths = {root.string()};
   auto vm = harness.make(R"lua(
-    local out = alc.pipe({"shout", "ask", "nowhere"}, {task = "tea"}, {on_error = "skip"})
-    return {out.result, out.stages[3].ok, out.stages[3].error})lua",
+    local out = alc.pipe({"shout", "ask"}, {task = "tea"})
+    local ok, err = pcall(alc.pipe, {"nowhere"}, {task = "tea"}, {on_error = "skip"})
+    return {out.result, ok, err})lua",
                          json::object(), options);
   std::vector<llm_query> seen;
   const auto value = run_answering(
@@ -703,46 +801,64 @@ TEST_CASE("alc.pipe loads package stages with the host's require from the packag
   CHECK(seen[0].prompt == "about TEA");
   CHECK(value[0] == json("hot"));
   CHECK(value[1] == json(false));
-  CHECK_THAT(value[2].get<std::string>(), Catch::Contains("module 'nowhere' not found"));
+  CHECK_THAT(value[2].get<std::string>(),
+             Catch::StartsWith("alc.pipe: failed to load strategy 'nowhere': ") &&
+                 Catch::Contains("module 'nowhere' not found"));
 }
 
-TEST_CASE(
-    "alc.pipe on_error: abort raises with the stage, skip keeps the task, continue "
-    "passes the error on",
-    "[prelude]") {
+TEST_CASE("alc.pipe on_error: abort lets the stage's error through, anything else records it",
+          "[prelude]") {
   vm_harness harness;
-  CHECK_THAT(error_of(harness, R"lua(
-    alc.pipe({function(c) return "a" end, function(c) error("boom", 0) end,
-              function(c) return "never" end}, {}))lua"),
-             Catch::Contains("alc.pipe: stage 2 ((inline-2)) failed: boom"));
+  const auto aborted = error_of(harness, R"lua(
+    alc.pipe({function(c) c.result = "a" return c end, function(c) error("boom", 0) end,
+              function(c) error("never") end}, {}))lua");
+  CHECK_THAT(aborted, Catch::StartsWith("boom"));  // unwrapped
+  CHECK(run_value(harness, R"lua(
+    local ok, e = pcall(alc.pipe, {function() error({code = 7}) end}, {})
+    return e.code)lua") == json(7));
 
   const auto value = run_value(harness, R"lua(
-    local stages = {function(c) return c.task .. "1" end,
+    local stages = {function(c) c.result = c.task .. "1" return c end,
                     function(c) error("bad " .. c.task, 0) end,
-                    function(c) return "[" .. c.task .. "]" end}
-    local skip = alc.pipe(stages, {task = "t"}, {on_error = "skip"})
-    local cont = alc.pipe(stages, {task = "t"}, {on_error = "continue"})
-    local last_fails = alc.pipe({stages[1], stages[2]}, {task = "t"}, {on_error = "continue"})
-    return {skip = skip, cont = cont, last = last_fails.result})lua");
-  CHECK(value["skip"]["result"] == json("[t1]"));
-  CHECK(value["skip"]["stages"][1] ==
-        json({{"name", "(inline-2)"}, {"ok", false}, {"error", "bad t1"}}));
-  CHECK(value["cont"]["result"] == json("[bad t1]"));
-  CHECK(value["cont"]["stages"][2] ==
-        json({{"name", "(inline-3)"}, {"ok", true}, {"result", "[bad t1]"}}));
-  CHECK(value["last"] == json("t1"));
-  // each failure under skip/continue is logged
-  CHECK(harness.logs->size() == 3);
+                    function(c) c.result = "[" .. c.task .. "]" return c end}
+    local out = {}
+    for _, mode in ipairs({"skip", "continue", "anything"}) do
+      out[mode] = alc.pipe(stages, {task = "t"}, {on_error = mode})
+    end
+    return out)lua");
+  for (const char* mode : {"skip", "continue", "anything"}) {
+    INFO(mode);
+    const json& out = value[mode];
+    CHECK(out["result"] == json("[t1]"));
+    CHECK(out["task"] == json("t1"));  // the failed stage left the ctx unchanged
+    CHECK(out["pipe_history"] == json::array({{{"strategy", "(inline-1)"}, {"result", "t1"}},
+                                              {{"strategy", "(inline-2)"}, {"error", "bad t1"}},
+                                              {{"strategy", "(inline-3)"}, {"result", "[t1]"}}}));
+  }
+  REQUIRE(harness.logs->size() == 3);
+  CHECK(
+      harness.logs->at(0) ==
+      std::make_pair(log_level::warn, std::string("alc.pipe: stage '(inline-2)' failed: bad t1")));
 }
 
-TEST_CASE("alc.pipe validates stages and options before running anything", "[prelude]") {
+TEST_CASE("alc.pipe: a stage may return a fresh table, which keeps the history", "[prelude]") {
   vm_harness harness;
-  CHECK_THAT(error_of(harness, "alc.pipe({function() error('ran') end, 5}, {})"),
-             Catch::Contains("alc.pipe: stage 2 must be a package name or a function, got number"));
-  CHECK_THAT(error_of(harness, "alc.pipe({}, {}, {on_error = 'retry'})"),
-             Catch::Contains("alc.pipe: on_error must be"));
+  CHECK(run_value(harness, R"lua(
+    local out = alc.pipe({function(c) c.result = "first" return c end,
+                          function(c) return {result = c.task .. "+fresh"} end},
+                         {task = "t", shared = 1})
+    return {out.result, out.shared == nil, #out.pipe_history, out.pipe_history[1].result})lua") ==
+        json::array({"first+fresh", true, 2, "first"}));
+}
+
+TEST_CASE("alc.pipe validates its arguments with the original's messages", "[prelude]") {
+  vm_harness harness;
+  CHECK_THAT(error_of(harness, "alc.pipe({}, {})"),
+             Catch::Contains("script:1: alc.pipe: strategies must be a non-empty array"));
   CHECK_THAT(error_of(harness, "alc.pipe('cot', {})"),
-             Catch::Contains("alc.pipe: strategies must be a table, got string"));
-  CHECK(run_value(harness, "local r = alc.pipe({}, {task = 't'}) return {r.result, #r.stages}") ==
-        json::array({"t", 0}));
+             Catch::Contains("alc.pipe: strategies must be a non-empty array"));
+  CHECK_THAT(error_of(harness, "alc.pipe({'cot'})"),
+             Catch::Contains("script:1: alc.pipe: ctx must be a table"));
+  CHECK_THAT(error_of(harness, "alc.pipe({'cot'}, {}, 'skip')"),
+             Catch::Contains("alc.pipe: opts must be a table, got string"));
 }

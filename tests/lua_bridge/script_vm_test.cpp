@@ -1,3 +1,9 @@
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "tests/lua_bridge/vm_test_support.hpp"
 
 using namespace alc;
@@ -78,12 +84,14 @@ TEST_CASE("alc.llm pauses with its query and resumes with the answer", "[vm][llm
 TEST_CASE("alc.llm validates its arguments with clear errors", "[vm][llm]") {
   vm_harness harness;
   const std::pair<const char*, const char*> cases[] = {
-      {"alc.llm(42)", "alc.llm: prompt must be a string, got number"},
+      {"alc.llm({})", "alc.llm: prompt must be a string, got table"},
+      {"alc.llm()", "alc.llm: prompt must be a string, got nil"},
       {"alc.llm('p', 'x')", "alc.llm: opts must be a table, got string"},
-      {"alc.llm('p', {system = 1})", "alc.llm: system must be a string, got number"},
-      {"alc.llm('p', {max_tokens = -1})", "alc.llm: max_tokens must be a positive integer"},
       {"alc.llm_batch({})", "alc.llm_batch: empty items array"},
-      {"alc.llm_batch({{system = 'x'}})", "alc.llm_batch: prompt must be a string, got nil"},
+      {"alc.llm_batch({{prompt = 'a'}, {system = 'x'}})",
+       "alc.llm_batch: item 2: prompt must be a string, got nil"},
+      {"alc.llm_batch({{prompt = true}})",
+       "alc.llm_batch: item 1: prompt must be a string, got boolean"},
       {"alc.llm_batch({'p'})", "alc.llm_batch: item 1 must be a table with a prompt, got string"},
       {"table.sort({2, 1}, function(a, b) alc.llm('p') return a < b end)",
        "alc.llm: the session cannot pause here"},
@@ -93,6 +101,74 @@ TEST_CASE("alc.llm validates its arguments with clear errors", "[vm][llm]") {
     auto vm = harness.make(code);
     CHECK_THAT(require_failed(run_until_blocked(*vm)).message, Catch::Contains(expected));
   }
+}
+
+TEST_CASE("alc.llm reads its options as the original: text, max_tokens and flags", "[vm][llm]") {
+  vm_harness harness;
+  auto vm = harness.make(R"(
+    local function ask(opts) return alc.llm("p", opts) end
+    ask({system = 7, role = 2.5, cache_breakpoint = 3})     -- numbers become text
+    ask({system = {}, role = true, cache_breakpoint = print})  -- other types are ignored
+    ask({max_tokens = 99.9})                                  -- truncated
+    ask({max_tokens = "300"})                                 -- a numeric string converted
+    ask({max_tokens = -5})                                    -- negative: the default
+    ask({max_tokens = 0})                                     -- zero: the default
+    ask({max_tokens = 2^32})                                  -- past 2^32 - 1: the default
+    ask({max_tokens = 0/0})                                   -- NaN: the default
+    ask({max_tokens = "many"})                                -- not a number: the default
+    ask({max_tokens = 4294967295, grounded = 1, underspecified = ""})  -- truthy flags
+    ask({grounded = false, underspecified = nil})
+    return alc.llm(42))");
+  std::vector<llm_query> seen;
+  for (;;) {
+    auto result = run_until_blocked(*vm);
+    if (std::holds_alternative<step_done>(result)) {
+      CHECK(std::get<step_done>(result).value == json("last"));
+      break;
+    }
+    seen.push_back(require_llm_call(result).queries.at(0));
+    vm->answer_llm_single(seen.size() == 12 ? "last" : "ok");
+  }
+  REQUIRE(seen.size() == 12);
+  CHECK(seen[0].system == std::optional<std::string>("7"));
+  CHECK(seen[0].role == std::optional<std::string>("2.5"));
+  CHECK(seen[0].cache_breakpoint == std::optional<std::string>("3"));
+  CHECK_FALSE(seen[1].system.has_value());
+  CHECK_FALSE(seen[1].role.has_value());
+  CHECK_FALSE(seen[1].cache_breakpoint.has_value());
+  const int64_t expected_tokens[] = {99, 300, 1024, 1024, 1024, 1024, 1024, 4294967295};
+  for (std::size_t i = 0; i < std::size(expected_tokens); ++i) {
+    INFO("call " << i + 3);
+    CHECK(seen[i + 2].max_tokens == expected_tokens[i]);
+  }
+  CHECK(seen[9].grounded);
+  CHECK(seen[9].underspecified);
+  CHECK_FALSE(seen[10].grounded);
+  CHECK_FALSE(seen[10].underspecified);
+  CHECK(seen[11].prompt == "42");  // a number prompt is its text
+}
+
+TEST_CASE("alc.llm_batch takes an item's text options only when they are real strings",
+          "[vm][llm]") {
+  vm_harness harness;
+  auto vm = harness.make(R"(
+    return alc.llm_batch({
+      {prompt = "a", system = "sys", role = "critic", cache_breakpoint = "c1", max_tokens = 12.7},
+      {prompt = 5, system = 5, role = 6, cache_breakpoint = 7, max_tokens = -1},
+    }))");
+  const auto call = require_llm_call(run_until_blocked(*vm));
+  REQUIRE(call.queries.size() == 2);
+  CHECK(call.queries[0].system == std::optional<std::string>("sys"));
+  CHECK(call.queries[0].role == std::optional<std::string>("critic"));
+  CHECK(call.queries[0].cache_breakpoint == std::optional<std::string>("c1"));
+  CHECK(call.queries[0].max_tokens == 12);
+  CHECK(call.queries[1].prompt == "5");
+  CHECK_FALSE(call.queries[1].system.has_value());
+  CHECK_FALSE(call.queries[1].role.has_value());
+  CHECK_FALSE(call.queries[1].cache_breakpoint.has_value());
+  CHECK(call.queries[1].max_tokens == 1024);
+  vm->answer_llm({"x", "y"});
+  CHECK(require_done(run_until_blocked(*vm)) == json::array({"x", "y"}));
 }
 
 TEST_CASE("alc.llm works inside pcall and the script's own coroutines", "[vm][llm]") {
@@ -201,6 +277,66 @@ TEST_CASE("log and print go to the VM's log sink, never to stdout", "[vm]") {
       {log_level::debug, "42"},     {log_level::info, "a\t1\tnil\ttrue"},
   };
   CHECK(*harness.logs == expected);
+  CHECK(*harness.log_levels == std::vector<std::string>{"warn", "shout", "error", "debug", "info"});
+}
+
+TEST_CASE("alc.log keeps a string or number level verbatim and logs any message via tostring",
+          "[vm]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"(
+    alc.log("trace", "a")
+    alc.log(3, "b")
+    alc.log(2.5, 7)
+    alc.log(nil, "no level")
+    alc.log({}, "table level")
+    alc.log("warn")
+    alc.log.warn(setmetatable({}, {__tostring = function() return "shown" end}))
+    alc.log("info", {})
+    return type(alc.log) == "table" and type(alc.log.warn) == "function")") == json(true));
+  CHECK(*harness.log_levels ==
+        std::vector<std::string>{"trace", "3", "2.5", "info", "info", "warn", "warn", "info"});
+  REQUIRE(harness.logs->size() == 8);
+  CHECK(harness.logs->at(0) == std::make_pair(log_level::info, std::string("a")));  // unknown
+  CHECK(harness.logs->at(1) == std::make_pair(log_level::info, std::string("b")));
+  CHECK(harness.logs->at(2).second == "7");
+  CHECK(harness.logs->at(3).second == "no level");
+  CHECK(harness.logs->at(5) == std::make_pair(log_level::warn, std::string("nil")));
+  CHECK(harness.logs->at(6).second == "shown");
+  CHECK_THAT(harness.logs->at(7).second, Catch::Matches("table: 0x[0-9a-f]+"));
+}
+
+TEST_CASE("alc.progress truncates float counts and refuses negative or non-numeric ones", "[vm]") {
+  vm_harness harness;
+  auto seen = std::make_shared<std::vector<std::tuple<int64_t, int64_t, std::string>>>();
+  auto options = harness.options();
+  options.progress = [seen](int64_t step, int64_t total, std::optional<std::string_view> text) {
+    seen->emplace_back(step, total, text ? std::string(*text) : std::string("<none>"));
+  };
+  auto vm = harness.make(R"(
+    alc.progress(2.9, 10.0, "m")
+    alc.progress("3", 4)
+    alc.progress(-0.5, 1, 5)
+    local errors = {}
+    for _, args in ipairs({{-1, 2}, {1, 0/0}, {1}, {{}, 1}, {1, "x"}}) do
+      local ok, e = pcall(alc.progress, table.unpack(args, 1, 2))
+      errors[#errors + 1] = not ok and e or "accepted"
+    end
+    return errors)",
+                         json::object(), options);
+  const auto errors = require_done(run_until_blocked(*vm));
+  using entry = std::tuple<int64_t, int64_t, std::string>;
+  CHECK(*seen == std::vector<entry>{{2, 10, "m"}, {3, 4, "<none>"}, {0, 1, "5"}});
+  REQUIRE(errors.size() == 5);
+  CHECK_THAT(errors[0].get<std::string>(),
+             Catch::Contains("alc.progress: step must be a non-negative integer, got -1"));
+  CHECK_THAT(errors[1].get<std::string>(),
+             Catch::Contains("alc.progress: total must be a non-negative integer, got "));
+  CHECK_THAT(errors[2].get<std::string>(), Catch::Contains("total must be a non-negative integer, "
+                                                           "got nil"));
+  CHECK_THAT(errors[3].get<std::string>(), Catch::Contains("step must be a non-negative integer, "
+                                                           "got table"));
+  CHECK_THAT(errors[4].get<std::string>(), Catch::Contains("total must be a non-negative integer, "
+                                                           "got string"));
 }
 
 TEST_CASE("identical script text is compiled once per cache", "[vm][cache]") {
@@ -285,6 +421,42 @@ TEST_CASE("alc.state calls reach the host typed, with their defaults filled in",
                                                       {"6", true},
                                                       {"7", 1},
                                                       {"8", 10.5}}));
+}
+
+TEST_CASE("alc.state keys are any string (numbers as text); the namespace is still checked",
+          "[vm][state]") {
+  vm_harness harness;
+  auto vm = harness.make(R"lua(
+    alc.state.get("a/b")
+    alc.state.set("..", 1)
+    alc.state.has("")
+    alc.state.delete("x\0y")
+    alc.state.get(12)
+    alc.state.incr("n", "2", "0.5")
+    local ok, e = pcall(alc.state.incr, "n", "lots")
+    return e)lua");
+  const std::string keys[] = {"a/b", "..", "", std::string("x\0y", 3), "12"};
+  for (const auto& key : keys) {
+    INFO(key);
+    CHECK(require_call<state_call>(run_until_blocked(*vm)).key == key);
+    vm->answer_value(nullptr);
+  }
+  const auto incr = require_call<state_call>(run_until_blocked(*vm));
+  CHECK(incr.delta == json(2));  // numeric strings reach the store as numbers
+  CHECK(incr.delta.is_number_integer());
+  CHECK(incr.initial == json(0.5));
+  vm->answer_value(2.5);
+  CHECK_THAT(require_done(run_until_blocked(*vm)).get<std::string>(),
+             Catch::Contains("number expected, got string"));
+
+  auto options = harness.options();
+  options.state_namespace = "a/b";
+  auto bad_ns = harness.make("return alc.state.get('k')", json::object(), options);
+  CHECK_THAT(require_failed(run_until_blocked(*bad_ns)).message,
+             Catch::Contains("alc.state.get: namespace 'a/b' contains '/'"));
+  const auto invalid_utf8 =
+      require_failed(run_until_blocked(*harness.make("alc.state.get('\255')")));
+  CHECK_THAT(invalid_utf8.message, Catch::Contains("alc.state.get.key: invalid UTF-8"));
 }
 
 TEST_CASE("a state value without a JSON form fails in the script, naming its path", "[vm][state]") {

@@ -20,16 +20,22 @@ using namespace std::chrono_literals;
 struct vm_harness {
   std::shared_ptr<chunk_cache> cache = std::make_shared<chunk_cache>();
   std::shared_ptr<preemption_clock> clock = std::make_shared<preemption_clock>(200us);
+  /// Each log line with its severity (the level read by parse_log_level) ...
   std::shared_ptr<std::vector<std::pair<log_level, std::string>>> logs =
       std::make_shared<std::vector<std::pair<log_level, std::string>>>();
+  /// ... and its level as the script gave it.
+  std::shared_ptr<std::vector<std::string>> log_levels =
+      std::make_shared<std::vector<std::string>>();
 
   vm_options options() const {
     vm_options opts;
     opts.chunks = cache;
     opts.clock = clock;
     auto sink = logs;
-    opts.log = [sink](log_level level, std::string_view text) {
-      sink->emplace_back(level, std::string(text));
+    auto levels = log_levels;
+    opts.log = [sink, levels](std::string_view level, std::string_view text) {
+      sink->emplace_back(parse_log_level(level), std::string(text));
+      levels->emplace_back(level);
     };
     return opts;
   }

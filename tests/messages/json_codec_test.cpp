@@ -326,15 +326,23 @@ TEST_CASE("progress event encodes step, total and optional message", "[json_code
 TEST_CASE("log event encodes every level by name", "[json_codec][golden]") {
   // The names themselves are pinned in vocabulary_test.cpp.
   for (const auto& [level, name] : log_level_names.entries()) {
-    check_golden(session_event{log_event{level, "hello"}, 7},
+    check_golden(session_event{log_event{std::string{name}, "hello"}, 7},
                  std::string{R"({"kind":"log","at":7,"level":")"} + std::string{name} +
                      R"(","message":"hello"})");
   }
 }
 
-TEST_CASE("log event decoding maps unknown levels to info", "[json_codec]") {
-  CHECK(decode_ok<session_event>(R"({"kind":"log","at":1,"level":"verbose","message":"m"})") ==
-        session_event{log_event{log_level::info, "m"}, 1});
+TEST_CASE("log event keeps any level verbatim; its severity reads unknown ones as info",
+          "[json_codec]") {
+  check_golden(session_event{log_event{"trace", "t"}, 2},
+               R"({"kind":"log","at":2,"level":"trace","message":"t"})");
+  const auto decoded =
+      decode_ok<session_event>(R"({"kind":"log","at":1,"level":"verbose","message":"m"})");
+  CHECK(decoded == session_event{log_event{"verbose", "m"}, 1});
+  CHECK(std::get<log_event>(decoded.body).severity() == log_level::info);
+  CHECK(log_event{"3", "m"}.severity() == log_level::info);
+  CHECK(log_event{"warn", "m"}.severity() == log_level::warn);
+  CHECK(log_event{}.level == "info");
 }
 
 TEST_CASE("llm call events encode the query id and optional usage", "[json_codec][golden]") {
@@ -379,7 +387,7 @@ TEST_CASE("int64 extremes survive a round trip", "[json_codec]") {
 }
 
 TEST_CASE("non-ASCII strings survive a round trip", "[json_codec]") {
-  check_golden(session_event{log_event{log_level::warn, "あいう \"q\" \\ \n"}, 1},
+  check_golden(session_event{log_event{"warn", "あいう \"q\" \\ \n"}, 1},
                R"({"kind":"log","at":1,"level":"warn","message":"あいう \"q\" \\ \n"})");
 }
 
