@@ -10,9 +10,16 @@
 namespace alc::math_lua {
 namespace {
 
+const char* format_float_impl(double value, char* out, std::size_t size);
+
 [[noreturn]] void raise_out_of_range(lua_State* L, int arg, const char* fn, const char* name) {
-  const char* shown = luaL_tolstring(L, arg, nullptr);
-  luaL_error(L, "%s: bad argument #%d (%s): %s is out of range", fn, arg, name, shown);
+  char text[float_text_size];
+  if (lua_isinteger(L, arg)) {
+    std::snprintf(text, sizeof text, "%lld", static_cast<long long>(lua_tointeger(L, arg)));
+  } else {
+    format_float_impl(static_cast<double>(lua_tonumber(L, arg)), text, sizeof text);
+  }
+  luaL_error(L, "%s: bad argument #%d (%s): %s is out of range", fn, arg, name, text);
   std::abort();  // unreachable: luaL_error does not return
 }
 
@@ -36,6 +43,12 @@ void raise(lua_State* L, const char* fn, const char* reason) {
 }
 
 const char* format_float(double value, char* out, std::size_t size) noexcept {
+  return format_float_impl(value, out, size);
+}
+
+namespace {
+
+const char* format_float_impl(double value, char* out, std::size_t size) {
   if (std::isnan(value)) {
     std::snprintf(out, size, "NaN");
   } else if (std::isinf(value)) {
@@ -46,6 +59,8 @@ const char* format_float(double value, char* out, std::size_t size) noexcept {
   }
   return out;
 }
+
+}  // namespace
 
 double check_number(lua_State* L, int arg, const char* fn, const char* name) {
   int is_number = 0;
