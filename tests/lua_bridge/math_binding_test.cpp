@@ -30,8 +30,7 @@ json eval(const vm_harness& harness, const std::string& expr) {
 
 }  // namespace
 
-TEST_CASE("alc.math holds the 68 functions of 0.3.0 plus the normal_ppf_params alias",
-          "[math]") {
+TEST_CASE("alc.math holds the 68 functions of 0.3.0 plus the normal_ppf_params alias", "[math]") {
   vm_harness harness;
   const json names = run_value(harness, R"lua(
     local names = {}
@@ -43,20 +42,75 @@ TEST_CASE("alc.math holds the 68 functions of 0.3.0 plus the normal_ppf_params a
     return names)lua");
   REQUIRE(names.is_array());
   CHECK(names.size() == 69);
-  for (const char* name :
-       {"rng_create", "rng_float", "rng_int", "shuffle", "sample_with_replacement",
-        "normal_sample", "beta_sample", "gamma_sample", "exp_sample", "uniform_sample",
-        "lognormal_sample", "student_t_sample", "chi_squared_sample", "poisson_sample",
-        "binomial_sample", "dirichlet_sample", "categorical_sample", "mean", "variance", "stddev",
-        "percentile", "median", "iqr", "covariance", "correlation", "softmax", "log_normalize",
-        "histogram", "wilson_ci", "moving_average", "ewma", "autocorrelation", "permutations",
-        "normal_cdf", "beta_cdf", "gamma_cdf", "poisson_cdf", "normal_inverse_cdf",
-        "normal_ppf_params", "normal_ppf", "beta_ppf", "beta_mean", "beta_variance", "erf", "erfc",
-        "lgamma", "beta", "ln_beta", "regularized_incomplete_beta", "regularized_incomplete_gamma",
-        "digamma", "factorial", "ln_factorial", "logsumexp", "logit", "expit", "welch_t_test",
-        "mann_whitney_u", "chi_squared_test", "ks_test", "rank", "spearman_correlation",
-        "kendall_tau", "ndcg", "mrr", "entropy", "kl_divergence", "js_divergence",
-        "cross_entropy"}) {
+  for (const char* name : {"rng_create",
+                           "rng_float",
+                           "rng_int",
+                           "shuffle",
+                           "sample_with_replacement",
+                           "normal_sample",
+                           "beta_sample",
+                           "gamma_sample",
+                           "exp_sample",
+                           "uniform_sample",
+                           "lognormal_sample",
+                           "student_t_sample",
+                           "chi_squared_sample",
+                           "poisson_sample",
+                           "binomial_sample",
+                           "dirichlet_sample",
+                           "categorical_sample",
+                           "mean",
+                           "variance",
+                           "stddev",
+                           "percentile",
+                           "median",
+                           "iqr",
+                           "covariance",
+                           "correlation",
+                           "softmax",
+                           "log_normalize",
+                           "histogram",
+                           "wilson_ci",
+                           "moving_average",
+                           "ewma",
+                           "autocorrelation",
+                           "permutations",
+                           "normal_cdf",
+                           "beta_cdf",
+                           "gamma_cdf",
+                           "poisson_cdf",
+                           "normal_inverse_cdf",
+                           "normal_ppf_params",
+                           "normal_ppf",
+                           "beta_ppf",
+                           "beta_mean",
+                           "beta_variance",
+                           "erf",
+                           "erfc",
+                           "lgamma",
+                           "beta",
+                           "ln_beta",
+                           "regularized_incomplete_beta",
+                           "regularized_incomplete_gamma",
+                           "digamma",
+                           "factorial",
+                           "ln_factorial",
+                           "logsumexp",
+                           "logit",
+                           "expit",
+                           "welch_t_test",
+                           "mann_whitney_u",
+                           "chi_squared_test",
+                           "ks_test",
+                           "rank",
+                           "spearman_correlation",
+                           "kendall_tau",
+                           "ndcg",
+                           "mrr",
+                           "entropy",
+                           "kl_divergence",
+                           "js_divergence",
+                           "cross_entropy"}) {
     INFO(name);
     CHECK(std::find(names.begin(), names.end(), json(name)) != names.end());
   }
@@ -88,18 +142,22 @@ TEST_CASE("rng handles are independent streams and each draw advances its own", 
   CHECK(draws[0] != draws[1]);
 }
 
-TEST_CASE("seeds convert like integers: floats truncate, numeric strings count, negatives "
-          "are their two's-complement bits",
-          "[math]") {
+TEST_CASE(
+    "seeds convert like integers: floats truncate, numeric strings count, negatives "
+    "are their two's-complement bits",
+    "[math]") {
   vm_harness harness;
-  CHECK(eval(harness, "alc.math.rng_float(alc.math.rng_create(42.9)) == "
-                      "alc.math.rng_float(alc.math.rng_create(42))") == json(true));
-  CHECK(eval(harness, "alc.math.rng_float(alc.math.rng_create('42')) == "
-                      "alc.math.rng_float(alc.math.rng_create(42))") == json(true));
+  CHECK(eval(harness,
+             "alc.math.rng_float(alc.math.rng_create(42.9)) == "
+             "alc.math.rng_float(alc.math.rng_create(42))") == json(true));
+  CHECK(eval(harness,
+             "alc.math.rng_float(alc.math.rng_create('42')) == "
+             "alc.math.rng_float(alc.math.rng_create(42))") == json(true));
   // -1 is 2^64 - 1, which a float can name only approximately; the integer
   // form and math.mininteger (2^63) agree with their unsigned twins.
-  CHECK(eval(harness, "alc.math.rng_float(alc.math.rng_create(math.mininteger)) == "
-                      "alc.math.rng_float(alc.math.rng_create(2^63))") == json(true));
+  CHECK(eval(harness,
+             "alc.math.rng_float(alc.math.rng_create(math.mininteger)) == "
+             "alc.math.rng_float(alc.math.rng_create(2^63))") == json(true));
   CHECK(error_of(harness, "alc.math.rng_create(0/0)") ==
         "rng_create: bad argument #1 (seed): NaN is out of range");
   CHECK(error_of(harness, "alc.math.rng_create(2^64)") ==
@@ -144,8 +202,10 @@ TEST_CASE("rng_int bounds are signed 64-bit, floats truncated", "[math]") {
 TEST_CASE("float parameters take numbers and numeric strings, nothing else", "[math]") {
   vm_harness harness;
   CHECK(eval(harness, "alc.math.erf('1') == alc.math.erf(1)") == json(true));
-  CHECK(error_of(harness, "alc.math.erf({})") == "erf: bad argument #1 (x): number expected, got table");
-  CHECK(error_of(harness, "alc.math.erf()") == "erf: bad argument #1 (x): number expected, got no value");
+  CHECK(error_of(harness, "alc.math.erf({})") ==
+        "erf: bad argument #1 (x): number expected, got table");
+  CHECK(error_of(harness, "alc.math.erf()") ==
+        "erf: bad argument #1 (x): number expected, got no value");
 }
 
 TEST_CASE("number arrays are read raw, numeric strings convert, results are floats", "[math]") {
@@ -154,8 +214,9 @@ TEST_CASE("number arrays are read raw, numeric strings convert, results are floa
   CHECK(eval(harness, "math.type(alc.math.median({1, 2, 3}))") == json("float"));
   CHECK(eval(harness, "alc.math.mean({'1', 2, '3.5'})") == json(6.5 / 3));
   // Raw access: neither __index nor __len is consulted.
-  CHECK(eval(harness, "alc.math.mean(setmetatable({1, 2}, {__index = function() return 100 "
-                      "end, __len = function() return 5 end}))") == json(1.5));
+  CHECK(eval(harness,
+             "alc.math.mean(setmetatable({1, 2}, {__index = function() return 100 "
+             "end, __len = function() return 5 end}))") == json(1.5));
 }
 
 TEST_CASE("array errors: empty, NaN/inf and non-numbers, the first two without a function name",
@@ -188,7 +249,8 @@ TEST_CASE("messages with a float show it as Rust prints it", "[math]") {
   CHECK(error_of(harness, "alc.math.percentile({1}, 1e21)") ==
         "percentile: p must be in [0, 100], got 1000000000000000000000");
   CHECK(error_of(harness, "alc.math.logit(1e-320 * 0)") == "logit: p must be in (0, 1), got 0");
-  CHECK(error_of(harness, "alc.math.normal_ppf(0/0)") == "normal_ppf: p must be in [0, 1], got NaN");
+  CHECK(error_of(harness, "alc.math.normal_ppf(0/0)") ==
+        "normal_ppf: p must be in [0, 1], got NaN");
   CHECK(error_of(harness, "alc.math.ewma({1}, 1.25)") == "ewma: alpha must be in [0, 1], got 1.25");
 }
 

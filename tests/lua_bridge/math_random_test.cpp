@@ -198,20 +198,25 @@ TEST_CASE("sampler parameters are checked with rand_distr's messages", "[math][r
         "lambda is negative or NaN in exponential distribution");
   CHECK(exponential_sampler::make(0).ok());  // rate 0: +inf
   CHECK(std::isinf(draws(exponential_sampler::make(0).value, 1, 1)[0]));
-  CHECK(std::string(gamma_sampler::make(0, 1).error) == "shape is not positive in gamma distribution");
-  CHECK(std::string(gamma_sampler::make(1, NAN).error) == "scale is not positive in gamma distribution");
-  CHECK(std::string(beta_sampler::make(-1, 1).error) == "alpha is not positive in beta distribution");
+  CHECK(std::string(gamma_sampler::make(0, 1).error) ==
+        "shape is not positive in gamma distribution");
+  CHECK(std::string(gamma_sampler::make(1, NAN).error) ==
+        "scale is not positive in gamma distribution");
+  CHECK(std::string(beta_sampler::make(-1, 1).error) ==
+        "alpha is not positive in beta distribution");
   CHECK(std::string(beta_sampler::make(1, 0).error) == "beta is not positive in beta distribution");
   CHECK(std::string(chi_squared_sampler::make(0).error) ==
         "degrees-of-freedom k is not positive in chi-squared distribution");
   CHECK(std::string(student_t_sampler::make(NAN).error) ==
         "degrees-of-freedom k is not positive in chi-squared distribution");
-  CHECK(std::string(poisson_sampler::make(0).error) == "lambda is not positive in Poisson distribution");
+  CHECK(std::string(poisson_sampler::make(0).error) ==
+        "lambda is not positive in Poisson distribution");
   CHECK(std::string(poisson_sampler::make(INFINITY).error) ==
         "lambda is infinite or nan in Poisson distribution");
   CHECK(std::string(poisson_sampler::make(2e19).error) ==
         "lambda is too large in Poisson distribution, see Poisson::MAX_LAMBDA");
-  CHECK(std::string(binomial_sampler::make(3, -0.1).error) == "p < 0 or is NaN in binomial distribution");
+  CHECK(std::string(binomial_sampler::make(3, -0.1).error) ==
+        "p < 0 or is NaN in binomial distribution");
   CHECK(std::string(binomial_sampler::make(3, 1.5).error) == "p > 1 in binomial distribution");
   CHECK(std::string(uniform_float::make(2, 2).error) ==
         "low > high (or equal if exclusive) in uniform distribution");
@@ -266,8 +271,8 @@ TEST_CASE("Lua: the §2.6 vectors come out of alc.math unchanged", "[math][rng]"
   CHECK(result["shuffled"] == json({1, 3, 8, 9, 7, 6, 4, 10, 5, 2}));
   CHECK(result["picks"] == json("ababcbcbca"));  // indices 1 2 1 2 3 2 3 2 3 1
   CHECK(result["categorical"] == json({3, 3, 3, 3, 1, 3, 3, 3, 2, 1}));
-  CHECK(result["normal"] == json({0.06942791836196335, 0.13293812199412544, 0.2625763573739537,
-                                  -0.22530087839099155}));
+  CHECK(result["normal"] ==
+        json({0.06942791836196335, 0.13293812199412544, 0.2625763573739537, -0.22530087839099155}));
   CHECK(result["uniform"] == json({15.265574090027737, 15.427252099031438}));
   CHECK(result["exp"] == json({0.4470241553684598, 0.6180535535354055}));
   CHECK(result["gamma"] == json({1.7579140700938243, 2.0291527731122434}));
@@ -277,7 +282,6 @@ TEST_CASE("Lua: the §2.6 vectors come out of alc.math unchanged", "[math][rng]"
   CHECK(result["lognormal"] == json({1.071894794487459, 1.1421793203655157}));
   CHECK(result["student_t"] == json({0.06901121124420924, -0.24913651522105645}));
   CHECK(result["chi_squared"] == json({4.540953922555675, 5.153212467272937}));
-  CHECK(result["dirichlet"] ==
-        json({0.13882173898631203, 0.3818162295004133, 0.4793620315132747}));
+  CHECK(result["dirichlet"] == json({0.13882173898631203, 0.3818162295004133, 0.4793620315132747}));
   CHECK(result["types"] == json({"integer", "integer", "integer", "integer"}));
 }

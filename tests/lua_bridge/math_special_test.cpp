@@ -23,10 +23,10 @@ bool close(double actual, double expected, double relative) {
   return std::fabs(actual - expected) <= relative * std::fabs(expected);
 }
 
-#define CHECK_CLOSE(actual, expected, relative)          \
-  do {                                                   \
-    INFO(#actual << " = " << (actual));                  \
-    CHECK(close((actual), (expected), (relative)));      \
+#define CHECK_CLOSE(actual, expected, relative)     \
+  do {                                              \
+    INFO(#actual << " = " << (actual));             \
+    CHECK(close((actual), (expected), (relative))); \
   } while (false)
 
 constexpr double tight = 1e-13;
@@ -37,7 +37,9 @@ double value(const checked<double>& c) {
   return c.value;
 }
 
-std::string error(const checked<double>& c) { return c.ok() ? "no error" : c.error; }
+std::string error(const checked<double>& c) {
+  return c.ok() ? "no error" : c.error;
+}
 
 }  // namespace
 
@@ -162,9 +164,10 @@ TEST_CASE("wilson_ci reproduces the original's intervals", "[math][inference]") 
   struct row {
     double s, t, c, lower, upper, center;
   };
-  for (const row& r : {row{80, 100, .95, 0.7111708344068413, 0.8666330666689674, 0.7889019505379044},
-                       row{10, 10, .95, 0.7224672001371109, 1.0, 0.8612336000685554},
-                       row{3, 7, .90, 0.18644319036395612, 0.7105229089864071, 0.4484830496751816}}) {
+  for (const row& r :
+       {row{80, 100, .95, 0.7111708344068413, 0.8666330666689674, 0.7889019505379044},
+        row{10, 10, .95, 0.7224672001371109, 1.0, 0.8612336000685554},
+        row{3, 7, .90, 0.18644319036395612, 0.7105229089864071, 0.4484830496751816}}) {
     const wilson_interval ci = wilson_ci(r.s, r.t, r.c);
     CHECK_CLOSE(ci.lower, r.lower, 1e-15);
     CHECK_CLOSE(ci.upper, r.upper, 1e-15);
@@ -238,7 +241,8 @@ TEST_CASE("the two-sample KS test walks ties together and sums exactly 100 terms
   CHECK(apart.d_stat == 1.0);
   // p: the same 100-term series in Python floats gives 0.0037813540593701006.
   double lambda = std::sqrt(2.5) + 0.12 + 0.11 / std::sqrt(2.5), p = 0;
-  for (int k = 1; k <= 100; ++k) p += 2 * (k % 2 ? 1 : -1) * std::exp(-2.0 * k * k * lambda * lambda);
+  for (int k = 1; k <= 100; ++k)
+    p += 2 * (k % 2 ? 1 : -1) * std::exp(-2.0 * k * k * lambda * lambda);
   CHECK_CLOSE(apart.p_value, 0.0037813540593701006, 1e-12);
   CHECK_CLOSE(apart.p_value, p, 1e-15);
   std::vector<double> a = {5, 5, 5}, b = {5, 5};
@@ -291,20 +295,18 @@ TEST_CASE("Lua: CDFs, quantiles and tests with their messages", "[math][special]
   CHECK(close(r["ci"][0].get<double>(), 0.7111708344068413, 1e-15));
   CHECK(r["beta_mean"] == json(0.25));
   CHECK(r["beta_variance"] == json(12.0 / (64 * 9)));
-  CHECK(r["errors"] == json({"normal_cdf: Standard deviation is NaN, zero or less than zero",
-                             "beta_cdf: Shape A is NaN, infinite, zero or negative",
-                             "gamma_cdf: scale must be > 0",
-                             "gamma_cdf: Shape is NaN zero, or less than zero.",
-                             "poisson_cdf: Lambda is NaN, zero or less than zero",
-                             "normal_inverse_cdf: p must be in [0, 1], got 2",
-                             "normal_ppf_params: p must be in [0, 1], got -1",
-                             "beta_ppf: p must be in [0, 1], got 1.5",
-                             "beta_ppf: Shape A is NaN, infinite, zero or negative",
-                             "beta_mean: alpha and beta must be > 0",
-                             "beta_variance: alpha and beta must be > 0",
-                             "factorial: n > 170 overflows f64",
-                             "wilson_ci: confidence must be in [0, 1]",
-                             "welch_t_test: each group needs at least 2 values",
-                             "mann_whitney_u: bad argument #3 (opts): table expected, got number",
-                             "logit: p must be in (0, 1), got 1"}));
+  CHECK(r["errors"] ==
+        json({"normal_cdf: Standard deviation is NaN, zero or less than zero",
+              "beta_cdf: Shape A is NaN, infinite, zero or negative",
+              "gamma_cdf: scale must be > 0", "gamma_cdf: Shape is NaN zero, or less than zero.",
+              "poisson_cdf: Lambda is NaN, zero or less than zero",
+              "normal_inverse_cdf: p must be in [0, 1], got 2",
+              "normal_ppf_params: p must be in [0, 1], got -1",
+              "beta_ppf: p must be in [0, 1], got 1.5",
+              "beta_ppf: Shape A is NaN, infinite, zero or negative",
+              "beta_mean: alpha and beta must be > 0", "beta_variance: alpha and beta must be > 0",
+              "factorial: n > 170 overflows f64", "wilson_ci: confidence must be in [0, 1]",
+              "welch_t_test: each group needs at least 2 values",
+              "mann_whitney_u: bad argument #3 (opts): table expected, got number",
+              "logit: p must be in (0, 1), got 1"}));
 }

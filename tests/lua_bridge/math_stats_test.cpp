@@ -162,7 +162,8 @@ TEST_CASE("ranks average ties; Spearman, Kendall's tau-b, NDCG and MRR", "[math]
 TEST_CASE("entropy and divergences in nats, with the doc's check order", "[math][stats]") {
   const std::vector<double> p = {0.5, 0.25, 0.25}, q = {0.4, 0.4, 0.2};
   CHECK(entropy(p.data(), 3).value == Approx(1.0397207708399179).epsilon(1e-15));
-  CHECK(kl_divergence(p.data(), 3, q.data(), 3).value == Approx(0.04985675617422343).epsilon(1e-14));
+  CHECK(kl_divergence(p.data(), 3, q.data(), 3).value ==
+        Approx(0.04985675617422343).epsilon(1e-14));
   std::vector<double> mixture(3);
   CHECK(js_divergence(p.data(), 3, q.data(), 3, mixture.data()).value ==
         Approx(0.01290762257198239).epsilon(1e-14));
@@ -241,21 +242,26 @@ TEST_CASE("Lua: statistics results and messages", "[math][stats]") {
   CHECK(r["softmax"] == json({0.09003057317038046, 0.24472847105479764, 0.6652409557748218}));
   CHECK(r["lse"].get<double>() == Approx(1000 + std::log(2.0)));
   CHECK(r["errors"] ==
-        json({"covariance: arrays must have equal length", "covariance: need at least 2 values",
-              "correlation: zero variance", "histogram: bins must be > 0",
+        json({"covariance: arrays must have equal length",
+              "covariance: need at least 2 values",
+              "correlation: zero variance",
+              "histogram: bins must be > 0",
               "moving_average: window must be in [1, 2], got 3",
               "moving_average: window must be in [1, 2], got 0",
               "autocorrelation: lag must be < array length (2), got 2",
-              "autocorrelation: zero variance", "permutations: n must be >= 1",
+              "autocorrelation: zero variance",
+              "permutations: n must be >= 1",
               "permutations: n > 8 not supported (8! = 40320)",
               "log_normalize: element at index 2 is -1 (all values must be > 0)",
               "spearman_correlation: arrays must have equal length",
-              "kendall_tau: need at least 2 values", "mrr: rank values must be >= 1",
+              "kendall_tau: need at least 2 values",
+              "mrr: rank values must be >= 1",
               "entropy: probabilities must sum to 1",
               "kl_divergence: distributions must have equal length",
               "js_divergence: probabilities must be non-negative",
               "cross_entropy: q must be > 0 wherever p > 0",
-              "chi_squared_test: expected values must be > 0", "expected non-empty array",
+              "chi_squared_test: expected values must be > 0",
+              "expected non-empty array",
               "sample_with_replacement: input must be non-empty",
               "dirichlet_sample: need at least 2 alpha values",
               "dirichlet_sample: shape is not positive in gamma distribution",

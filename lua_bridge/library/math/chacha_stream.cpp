@@ -3,8 +3,12 @@
 namespace alc::math {
 namespace {
 
-constexpr uint32_t rotl(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
-constexpr uint32_t rotr(uint32_t v, uint32_t n) { return (v >> (n & 31)) | (v << ((32 - n) & 31)); }
+constexpr uint32_t rotl(uint32_t v, int n) {
+  return (v << n) | (v >> (32 - n));
+}
+constexpr uint32_t rotr(uint32_t v, uint32_t n) {
+  return (v >> (n & 31)) | (v << ((32 - n) & 31));
+}
 
 void quarter_round(uint32_t* s, int a, int b, int c, int d) {
   s[a] += s[b], s[d] = rotl(s[d] ^ s[a], 16);

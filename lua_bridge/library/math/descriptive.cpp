@@ -41,7 +41,9 @@ double variance(const double* data, std::size_t n) noexcept {
   return m2 / static_cast<double>(n - 1);
 }
 
-double stddev(const double* data, std::size_t n) noexcept { return std::sqrt(variance(data, n)); }
+double stddev(const double* data, std::size_t n) noexcept {
+  return std::sqrt(variance(data, n));
+}
 
 double percentile_of_sorted(const double* sorted, std::size_t n, double p) noexcept {
   if (n == 1) return sorted[0];

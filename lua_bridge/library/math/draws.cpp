@@ -74,7 +74,8 @@ uint32_t index_in_range(chacha_stream& rng, uint32_t lo, uint32_t hi) noexcept {
 
 checked<uniform_float> uniform_float::make(double low, double high) noexcept {
   using result = checked<uniform_float>;
-  if (!(low < high)) return result::fail("low > high (or equal if exclusive) in uniform distribution");
+  if (!(low < high))
+    return result::fail("low > high (or equal if exclusive) in uniform distribution");
   double scale = high - low;
   if (!std::isfinite(scale)) return result::fail("Non-finite range in uniform distribution");
   constexpr double max_rand = 1.0 - std::numeric_limits<double>::epsilon();

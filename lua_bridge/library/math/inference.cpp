@@ -70,9 +70,9 @@ checked<mann_whitney_result> mann_whitney_u(const double* xs, std::size_t n1, co
   const double u = std::min(u1, n1f * n2f - u1);
   const double mu = n1f * n2f / 2.0;
   const double nf = n1f + n2f;
-  const double sigma =
-      ties ? std::sqrt(n1f * n2f / 12.0 * (nf + 1.0 - tie_term / (nf * (nf - 1.0))))
-           : std::sqrt(n1f * n2f * (nf + 1.0) / 12.0);
+  const double sigma = ties
+                           ? std::sqrt(n1f * n2f / 12.0 * (nf + 1.0 - tie_term / (nf * (nf - 1.0))))
+                           : std::sqrt(n1f * n2f * (nf + 1.0) / 12.0);
   if (sigma == 0.0) return result::fail("zero variance (all values identical)");
   const double z = (u - mu) / sigma;
   return {{u, z, 2.0 * normal_cdf(z, 0.0, 1.0)}};

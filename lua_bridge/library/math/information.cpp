@@ -13,8 +13,7 @@ bool sums_to_one(const double* p, std::size_t n) {
 
 // The per-element checks shared by KL and cross-entropy: no negative entry,
 // and q > 0 wherever p > 0.
-const char* check_support(const double* p, const double* q, std::size_t n,
-                          const char* continuity) {
+const char* check_support(const double* p, const double* q, std::size_t n, const char* continuity) {
   for (std::size_t i = 0; i < n; ++i) {
     if (p[i] < 0.0 || q[i] < 0.0) return "probabilities must be non-negative";
     if (p[i] > 0.0 && !(q[i] > 0.0)) return continuity;

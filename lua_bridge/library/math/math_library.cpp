@@ -72,7 +72,9 @@ int rng_tostring(lua_State* L) {
   return 1;
 }
 
-int rng_float(lua_State* L) { return push_float(L, unit_float(check_rng(L, 1, "rng_float"))); }
+int rng_float(lua_State* L) {
+  return push_float(L, unit_float(check_rng(L, 1, "rng_float")));
+}
 
 int rng_int(lua_State* L) {
   chacha_stream& rng = check_rng(L, 1, "rng_int");
@@ -141,7 +143,8 @@ int lognormal_sample(lua_State* L) {
   chacha_stream& rng = check_rng(L, 1, fn);
   const double mu = check_number(L, 2, fn, "mu");
   const double sigma = check_number(L, 3, fn, "sigma");
-  return push_float(L, std::exp(value_or_raise(L, fn, normal_sampler::make(mu, sigma)).sample(rng)));
+  return push_float(L,
+                    std::exp(value_or_raise(L, fn, normal_sampler::make(mu, sigma)).sample(rng)));
 }
 
 int beta_sample(lua_State* L) {
@@ -418,8 +421,7 @@ int autocorrelation_fn(lua_State* L) {
     luaL_error(L, "autocorrelation: lag must be < array length (%I), got %I",
                static_cast<lua_Integer>(data.size), static_cast<lua_Integer>(lag));
   }
-  return push_checked(L, fn,
-                      autocorrelation(data.data, data.size, static_cast<std::size_t>(lag)));
+  return push_checked(L, fn, autocorrelation(data.data, data.size, static_cast<std::size_t>(lag)));
 }
 
 int permutations_fn(lua_State* L) {
@@ -488,8 +490,12 @@ int normal_quantile(lua_State* L, const char* fn) {
   return push_float(L, normal_inverse_cdf(p, mu, sigma));
 }
 
-int normal_inverse_cdf_fn(lua_State* L) { return normal_quantile(L, "normal_inverse_cdf"); }
-int normal_ppf_params_fn(lua_State* L) { return normal_quantile(L, "normal_ppf_params"); }
+int normal_inverse_cdf_fn(lua_State* L) {
+  return normal_quantile(L, "normal_inverse_cdf");
+}
+int normal_ppf_params_fn(lua_State* L) {
+  return normal_quantile(L, "normal_ppf_params");
+}
 
 int normal_ppf_fn(lua_State* L) {
   const double p = check_number(L, 1, "normal_ppf", "p");
@@ -529,11 +535,21 @@ int unary(lua_State* L, const char* fn) {
   return push_float(L, F(check_number(L, 1, fn, "x")));
 }
 
-int erf_fn(lua_State* L) { return unary<math::erf>(L, "erf"); }
-int erfc_fn(lua_State* L) { return unary<math::erfc>(L, "erfc"); }
-int lgamma_fn(lua_State* L) { return unary<math::lgamma>(L, "lgamma"); }
-int digamma_fn(lua_State* L) { return unary<math::digamma>(L, "digamma"); }
-int expit_fn(lua_State* L) { return unary<math::expit>(L, "expit"); }
+int erf_fn(lua_State* L) {
+  return unary<math::erf>(L, "erf");
+}
+int erfc_fn(lua_State* L) {
+  return unary<math::erfc>(L, "erfc");
+}
+int lgamma_fn(lua_State* L) {
+  return unary<math::lgamma>(L, "lgamma");
+}
+int digamma_fn(lua_State* L) {
+  return unary<math::digamma>(L, "digamma");
+}
+int expit_fn(lua_State* L) {
+  return unary<math::expit>(L, "expit");
+}
 
 int beta_fn(lua_State* L) {
   const double a = check_number(L, 1, "beta", "a");
@@ -591,8 +607,8 @@ int logit_fn(lua_State* L) {
 int welch_t_test_fn(lua_State* L) {
   constexpr const char* fn = "welch_t_test";
   const array_pair pair = pair_args(L, fn);
-  const welch_result r = value_or_raise(
-      L, fn, welch_t_test(pair.xs.data, pair.xs.size, pair.ys.data, pair.ys.size));
+  const welch_result r =
+      value_or_raise(L, fn, welch_t_test(pair.xs.data, pair.xs.size, pair.ys.data, pair.ys.size));
   lua_createtable(L, 0, 3);
   set_float(L, "t_stat", r.t_stat);
   set_float(L, "df", r.df);

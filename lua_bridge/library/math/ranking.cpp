@@ -96,7 +96,8 @@ double ndcg(const double* relevance, std::size_t n, std::size_t k, double* sorte
 checked<double> mrr(const double* ranks, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     if (ranks[i] < 1.0) return checked<double>::fail("rank values must be >= 1");
-    if (ranks[i] != std::trunc(ranks[i])) return checked<double>::fail("rank values must be integers");
+    if (ranks[i] != std::trunc(ranks[i]))
+      return checked<double>::fail("rank values must be integers");
   }
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) sum += 1.0 / ranks[i];

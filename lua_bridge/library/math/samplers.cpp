@@ -34,27 +34,34 @@ ziggurat_table build_table(double r, double v, Pdf pdf, InversePdf inverse) {
 constexpr double zig_norm_r = 3.654152885361008796;
 constexpr double zig_exp_r = 7.697117470131050077;
 
-double normal_pdf(double x) { return std::exp(-x * x / 2.0); }
-double exp_pdf(double x) { return std::exp(-x); }
+double normal_pdf(double x) {
+  return std::exp(-x * x / 2.0);
+}
+double exp_pdf(double x) {
+  return std::exp(-x);
+}
 
 // Built once per process on first use, read-only afterwards (thread-safe static).
 const ziggurat_table& normal_table() {
-  static const ziggurat_table table = build_table(
-      3.6541528853610088, 0.00492867323399, normal_pdf,
-      [](double y) { return std::sqrt(-2.0 * std::log(y)); });
+  static const ziggurat_table table =
+      build_table(3.6541528853610088, 0.00492867323399, normal_pdf,
+                  [](double y) { return std::sqrt(-2.0 * std::log(y)); });
   return table;
 }
 
 const ziggurat_table& exp_table() {
-  static const ziggurat_table table =
-      build_table(7.69711747013104972, 0.0039496598225815571993, exp_pdf,
-                  [](double y) { return -std::log(y); });
+  static const ziggurat_table table = build_table(7.69711747013104972, 0.0039496598225815571993,
+                                                  exp_pdf, [](double y) { return -std::log(y); });
   return table;
 }
 
-double signum(double v) { return std::copysign(1.0, v); }
+double signum(double v) {
+  return std::copysign(1.0, v);
+}
 
-bool fits_i64(double x) { return x < 9223372036854775807.0; }  // rand_distr's f64_to_i64 assert
+bool fits_i64(double x) {
+  return x < 9223372036854775807.0;
+}  // rand_distr's f64_to_i64 assert
 
 }  // namespace
 
@@ -296,7 +303,8 @@ double knuth_poisson(chacha_stream& rng, double exp_minus_lambda) noexcept {
 
 checked<poisson_sampler> poisson_sampler::make(double lambda) noexcept {
   using result = checked<poisson_sampler>;
-  if (!std::isfinite(lambda)) return result::fail("lambda is infinite or nan in Poisson distribution");
+  if (!std::isfinite(lambda))
+    return result::fail("lambda is infinite or nan in Poisson distribution");
   if (!(lambda > 0.0)) return result::fail("lambda is not positive in Poisson distribution");
   poisson_sampler s;
   s.lambda_ = lambda;
@@ -327,8 +335,8 @@ checked<poisson_sampler> poisson_sampler::make(double lambda) noexcept {
 poisson_sampler::terms poisson_sampler::f(double k) const noexcept {
   static constexpr double fact[10] = {1.0,   1.0,   2.0,    6.0,     24.0,
                                       120.0, 720.0, 5040.0, 40320.0, 362880.0};
-  static constexpr double coeff[10] = {-0.5000000002, 0.3333333343,  -0.2499998565, 0.1999997049,
-                                       -0.1666848753, 0.1428833286,  -0.1241963125, 0.1101687109,
+  static constexpr double coeff[10] = {-0.5000000002, 0.3333333343, -0.2499998565, 0.1999997049,
+                                       -0.1666848753, 0.1428833286, -0.1241963125, 0.1101687109,
                                        -0.1142650302, 0.1055093006};
   terms t{};
   if (k < 10.0) {
@@ -358,7 +366,7 @@ double poisson_sampler::rejection_sample(chacha_stream& rng) const noexcept {
   const double g = lambda_ + s_ * standard_normal(rng);
   if (g >= 0.0) {
     const double k1 = std::floor(g);
-    if (k1 >= l_) return k1;  // Step I
+    if (k1 >= l_) return k1;           // Step I
     const double u = unit_float(rng);  // Step S
     const double gap = lambda_ - k1;
     if (d_ * u >= gap * gap * gap) return k1;

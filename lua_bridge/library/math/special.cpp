@@ -49,7 +49,9 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double sqrt_2 = 1.41421356237309504880;
 
-bool is_pole(double x) { return x <= 0.0 && std::floor(x) == x; }
+bool is_pole(double x) {
+  return x <= 0.0 && std::floor(x) == x;
+}
 
 // approx's ulps_eq! with its defaults (epsilon = f64::EPSILON, 4 ulps), as statrs uses it.
 bool ulps_eq(double a, double b) {
@@ -141,7 +143,9 @@ checked<double> regularized_gamma_upper(double a, double x) noexcept {
   return {boost::math::gamma_q(a, x, policy)};
 }
 
-double factorial(uint64_t n) noexcept { return n <= max_factorial ? factorial_table()[n] : inf; }
+double factorial(uint64_t n) noexcept {
+  return n <= max_factorial ? factorial_table()[n] : inf;
+}
 
 double ln_factorial(uint64_t n) noexcept {
   if (n <= 1) return 0.0;
@@ -157,7 +161,9 @@ double logsumexp(const double* data, std::size_t n) noexcept {
   return max + std::log(sum);
 }
 
-double logit(double p) noexcept { return std::log(p / (1.0 - p)); }
+double logit(double p) noexcept {
+  return std::log(p / (1.0 - p));
+}
 
 double expit(double x) noexcept {
   if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
