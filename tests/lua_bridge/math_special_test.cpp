@@ -310,3 +310,27 @@ TEST_CASE("Lua: CDFs, quantiles and tests with their messages", "[math][special]
               "mann_whitney_u: bad argument #3 (opts): table expected, got number",
               "logit: p must be in (0, 1), got 1"}));
 }
+
+TEST_CASE("Lua: the remaining special functions and distributions return their values",
+          "[math][special]") {
+  vm_harness harness;
+  const json r = run_value(harness, R"lua(
+    local m = alc.math
+    return {m.erfc(3), m.beta(3, 4), m.ln_beta(2.5, 3.5), m.regularized_incomplete_beta(0.3, 2, 5),
+            m.regularized_incomplete_gamma(3, 2.5), m.ln_factorial(200), m.logit(0.2), m.expit(-3),
+            m.normal_cdf(1.3, 0.5, 2), m.beta_cdf(0.4, 2, 3), m.gamma_cdf(2, 3, 1.5),
+            m.poisson_cdf(10, 5), m.beta_ppf(0.3, 2, 5), m.lgamma(-0.5), m.digamma(0.25)})lua");
+  const std::vector<double> expected = {2.209049699858544e-05, 1.0 / 60,
+                                        -3.301835269962053,    0.5798249999999999,
+                                        0.45618688411667047,   863.2319871924054,
+                                        -1.3862943611198906,   0.04742587317756678,
+                                        0.6554217416103242,    0.5248,
+                                        0.15063144384932486,   0.986304731401617,
+                                        0.18180347131894917,   1.2655121234846454,
+                                        -4.2274535333762655};
+  REQUIRE(r.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("result " << i + 1);
+    CHECK(close(r[i].get<double>(), expected[i], 1e-12));
+  }
+}

@@ -312,3 +312,58 @@ TEST_CASE("Lua: the abm pattern replays a run from its seed", "[math][stats]") {
   CHECK(first == second);
   CHECK(first[0] != first[1]);
 }
+
+TEST_CASE("Lua: the remaining statistics return their values", "[math][stats]") {
+  vm_harness harness;
+  const json r = run_value(harness, R"lua(
+    local m = alc.math
+    local a, b = {10, 20, 20, 40, 30}, {1, 3, 2, 5, 5}
+    local p, q = {0.5, 0.25, 0.25}, {0.4, 0.4, 0.2}
+    return {m.covariance({1.0, 2.5, 3.0, 4.5, 6.0}, {2.0, 2.9, 4.1, 4.0, 7.5}),
+            m.correlation({1.0, 2.5, 3.0, 4.5, 6.0}, {2.0, 2.9, 4.1, 4.0, 7.5}),
+            m.log_normalize({1, 9, 99})[1], m.spearman_correlation(a, b), m.kendall_tau(a, b),
+            m.ndcg({3, 2, 3, 0, 1, 2}, 3), m.entropy(p), m.kl_divergence(p, q),
+            m.js_divergence(p, q), m.cross_entropy(p, q), m.mean({3.5, -1.25, 7.0, 2.0, 9.75, 4.0, 0.5})})lua");
+  const std::vector<double> expected = {
+      3.7125000000000004,  0.9279908860083877, 15.051499783199057, 0.9473684210526315,
+      0.8888888888888888,  0.9777813616305049, 1.0397207708399179, 0.04985675617422343,
+      0.01290762257198239, 1.0895775270141412, 3.642857142857143};
+  REQUIRE(r.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("result " << i + 1);
+    CHECK(r[i].get<double>() == Approx(expected[i]).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("Lua: edge cases the doc calls out", "[math][stats]") {
+  vm_harness harness;
+  const json r = run_value(harness, R"lua(
+    local m = alc.math
+    local function fresh_first(seed) return m.rng_float(m.rng_create(seed)) end
+    local a = m.rng_create(9)
+    m.shuffle(a, {})                          -- no draw
+    m.sample_with_replacement(a, {1, 2}, 0)   -- no draw
+    local over = m.wilson_ci(12, 10, 0.95)    -- successes are not checked
+    local ok, sum_zero = pcall(m.dirichlet_sample, m.rng_create(1), {1e-300, 1e-300})
+    return {
+      no_draw = m.rng_float(a) == fresh_first(9),
+      over = over.center > 1,
+      ewma0 = m.ewma({1, 5, 9}, 0),
+      ewma1 = m.ewma({1, 5, 9}, 1),
+      fact170 = m.factorial(170) > 7e306,
+      sum_zero = (tostring(sum_zero):gsub("^script:%d+: ", "")),
+      exp0 = m.exp_sample(m.rng_create(1), 0) == math.huge,
+      const = {m.binomial_sample(m.rng_create(1), 7, 0), m.binomial_sample(m.rng_create(1), 7, 1)},
+      ks_same = m.ks_test({5, 5, 5}, {5, 5}).p_value,
+    })lua");
+  CHECK(r["no_draw"] == json(true));
+  CHECK(r["over"] == json(true));
+  CHECK(r["ewma0"] == json({1.0, 1.0, 1.0}));
+  CHECK(r["ewma1"] == json({1.0, 5.0, 9.0}));
+  CHECK(r["fact170"] == json(true));
+  CHECK(r["sum_zero"] ==
+        json("dirichlet_sample: gamma samples sum to zero (alpha values too small?)"));
+  CHECK(r["exp0"] == json(true));
+  CHECK(r["const"] == json({0, 7}));
+  CHECK(r["ks_same"] == json(0.0));
+}
