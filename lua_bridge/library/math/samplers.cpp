@@ -476,9 +476,10 @@ checked<uint64_t> binomial_sampler::btpe(chacha_stream& rng) const noexcept {
   const checked<uniform_float> gen_u = uniform_float::make(0., p4);
   if (!gen_u.ok()) return result::fail(overflow);
   const uniform_float gen_v = uniform_float::make(0., 1.).value;
+  // rand_distr's f64_to_i64: asserts x < 2^63 (NaN fails too), then Rust's saturating `as`.
   const auto to_i64 = [](double x, int64_t& out) {
     if (!fits_i64(x)) return false;
-    out = static_cast<int64_t>(x);
+    out = x < -9223372036854775808.0 ? INT64_MIN : static_cast<int64_t>(x);
     return true;
   };
   const auto stirling = [](double a) {
