@@ -35,6 +35,7 @@ int complete_library_and_index(lua_State* L) {
     open_fork_library(L);
     open_host_services(L);
     open_text_library(L);
+    open_math_library(L);
     lua_getfield(L, -1, "state");
     install_lazy_library(L, lua_gettop(L));  // for alc.state.update, from the prelude
     lua_settop(L, alc);

@@ -25,5 +25,7 @@ void open_state_library(lua_State* L);
 void open_fork_library(lua_State* L);
 /// alc.stats.*, alc.progress, alc.time, alc.budget_remaining.
 void open_host_services(lua_State* L);
+/// alc.math.*: seeded RNG, samplers, statistics (alc-math.md).
+void open_math_library(lua_State* L);
 
 }  // namespace alc
