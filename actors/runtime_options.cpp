@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
 #include <thread>
 
@@ -38,7 +39,9 @@ void declare_runtime_options(caf::actor_system_config& cfg) {
       .add<caf::timespan>("cpu-limit", "total CPU time one script may use (0: unlimited)")
       .add<size_t>("max-sessions", "live sessions at once (0: unlimited)")
       .add<std::vector<std::string>>("package-paths", "folders searched by require()")
-      .add<std::string>("state-dir", "folder of the alc.state store");
+      .add<std::string>("state-dir", "folder of the alc.state store")
+      .add<std::string>("cards-dir", "folder of the alc.card store (default: alc-cards beside "
+                                     "the state folder)");
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
 }
@@ -64,7 +67,16 @@ runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
     }
   }
   opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);
+  opts.cards_dir = caf::get_or(cfg, "alc.cards-dir", opts.cards_dir);
   return opts;
+}
+
+std::string cards_directory(const runtime_options& options) {
+  if (!options.cards_dir.empty()) return options.cards_dir;
+  // The parent of "alc-state/" is "alc-state" itself: drop a trailing slash first.
+  std::filesystem::path state = options.state_dir;
+  if (!state.has_filename()) state = state.parent_path();
+  return (state.parent_path() / "alc-cards").string();
 }
 
 }  // namespace alc

@@ -23,7 +23,12 @@ struct runtime_options {
   std::size_t max_sessions = 0;            ///< alc.max-sessions: live sessions (0: no limit)
   std::vector<std::string> package_paths;  ///< alc.package-paths
   std::string state_dir = "alc-state";     ///< alc.state-dir
+  std::string cards_dir;  ///< alc.cards-dir; empty: `alc-cards` beside state_dir (cards_directory)
 };
+
+/// Where the card store lives: `cards_dir`, or when that is empty the folder
+/// `alc-cards` beside `state_dir` (`/var/alc/state` → `/var/alc/alc-cards`).
+std::string cards_directory(const runtime_options& options);
 
 /// Declares the `alc.*` options on `cfg` (so config files and the command
 /// line can set them) and makes `scheduler.max-threads` default to the core
