@@ -93,16 +93,16 @@ std::vector<fs::path> card_files::package_dirs() const {
 }
 
 card_repository::result<write_once> card_files::insert_card(const std::string& pkg,
-                                                             const std::string& id,
-                                                             const json& card) {
+                                                            const std::string& id,
+                                                            const json& card) {
   const fs::path target = card_path(pkg, id);
   std::error_code ec;
   if (fs::exists(target, ec)) return write_once{false, target.string()};
   if (auto error = durable::make_directories(target.parent_path()); !error.empty()) {
     return failed<write_once>(std::move(error));
   }
-  const auto outcome =
-      durable::write_file(target, card_toml::write(card), temp_for(target), durable::publish::exclusive);
+  const auto outcome = durable::write_file(target, card_toml::write(card), temp_for(target),
+                                           durable::publish::exclusive);
   if (!outcome.error.empty()) return failed<write_once>(outcome.error);
   return write_once{!outcome.exists, fs::absolute(target, ec).string()};
 }

@@ -38,9 +38,12 @@ class lineage_walk {
     if (root == by_id_.end()) return nullptr;
     visit(root->second, 0);
     bool truncated = false;
-    if (query_.way != lineage_query::direction::down) truncated = walk_up(root->second) || truncated;
-    if (query_.way != lineage_query::direction::up) truncated = walk_down(root->second) || truncated;
-    return {{"root", query_.card_id}, {"nodes", nodes_}, {"edges", edges_}, {"truncated", truncated}};
+    if (query_.way != lineage_query::direction::down)
+      truncated = walk_up(root->second) || truncated;
+    if (query_.way != lineage_query::direction::up)
+      truncated = walk_down(root->second) || truncated;
+    return {
+        {"root", query_.card_id}, {"nodes", nodes_}, {"edges", edges_}, {"truncated", truncated}};
   }
 
  private:

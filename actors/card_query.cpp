@@ -33,7 +33,9 @@ std::optional<query_op> operator_named(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_integer(const json& v) { return v.is_number_integer(); }  // signed or unsigned
+bool is_integer(const json& v) {
+  return v.is_number_integer();
+}  // signed or unsigned
 
 // JSON equality with no numeric conversion: 1 and 1.0 differ, at any depth.
 bool strictly_equal(const json& a, const json& b) {
@@ -259,7 +261,9 @@ std::variant<card_predicate, std::string> card_predicate::parse(const json& wher
   return card_predicate(std::make_shared<const node>(std::get<node>(std::move(root))));
 }
 
-bool card_predicate::matches(const json& subject) const { return root_->matches(&subject); }
+bool card_predicate::matches(const json& subject) const {
+  return root_->matches(&subject);
+}
 
 std::variant<std::vector<card_sort_key>, std::string> parse_order_by(const json& order_by) {
   const std::string type_error = "order_by must be a string or array of strings";

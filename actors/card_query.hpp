@@ -37,7 +37,8 @@ struct card_sort_key {
 
 /// The keys of an `order_by` value (a string or an array of strings), or
 /// why it is malformed.
-std::variant<std::vector<card_sort_key>, std::string> parse_order_by(const nlohmann::json& order_by);
+std::variant<std::vector<card_sort_key>, std::string> parse_order_by(
+    const nlohmann::json& order_by);
 
 /// The value at `path` in `root`, or null when the path does not exist
 /// (stepping into a non-table counts as not existing).

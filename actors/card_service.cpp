@@ -41,7 +41,9 @@ const std::string* error_of(const std::variant<T, std::string>& result) {
   return std::get_if<std::string>(&result);
 }
 
-std::string who(card_op op) { return "alc.card." + std::string(to_string(op)); }
+std::string who(card_op op) {
+  return "alc.card." + std::string(to_string(op));
+}
 
 /// Card ids, package and alias names become file names: the state store's
 /// rule (no empty name, '/', '\', "..", NUL) keeps them inside the store.
@@ -302,8 +304,7 @@ card_service::outcome card_service::append(const card_call& call) {
   // Every key is checked before anything is written: a failing append changes nothing.
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     if (card->body.contains(it.key())) {
-      return "alc.card.append: key '" + it.key() + "' already set on card '" + id +
-             "' (immutable)";
+      return "alc.card.append: key '" + it.key() + "' already set on card '" + id + "' (immutable)";
     }
   }
   bool added = false;
@@ -428,7 +429,8 @@ card_service::outcome card_service::find(const card_call& call) {
   auto where = optional_where(query);
   if (const auto* error = error_of(where)) return *error;
   std::vector<card_sort_key> keys;
-  if (const auto order_by = query.find("order_by"); order_by != query.end() && !order_by->is_null()) {
+  if (const auto order_by = query.find("order_by");
+      order_by != query.end() && !order_by->is_null()) {
     auto parsed = parse_order_by(*order_by);
     if (const auto* error = error_of(parsed)) return *error;
     keys = std::get<std::vector<card_sort_key>>(std::move(parsed));
@@ -454,9 +456,8 @@ card_service::outcome card_service::find(const card_call& call) {
     }
     return newer_first(a, b);
   });
-  const auto skip = static_cast<std::size_t>(
-      std::min<int64_t>(std::get<std::optional<int64_t>>(offset).value_or(0),
-                        static_cast<int64_t>(cards.size())));
+  const auto skip = static_cast<std::size_t>(std::min<int64_t>(
+      std::get<std::optional<int64_t>>(offset).value_or(0), static_cast<int64_t>(cards.size())));
   cards.erase(cards.begin(), cards.begin() + static_cast<std::ptrdiff_t>(skip));
   if (const auto& cap = std::get<std::optional<int64_t>>(limit);
       cap && static_cast<uint64_t>(*cap) < cards.size()) {

@@ -126,8 +126,9 @@ void write_inline(std::string& out, const json& value) {
     case json::value_t::number_unsigned: {
       const auto n = value.get<uint64_t>();
       // Past TOML's 64-bit signed integers, the nearest float.
-      out += n <= static_cast<uint64_t>(INT64_MAX) ? std::to_string(n)
-                                                   : card_text::shortest_float(static_cast<double>(n));
+      out += n <= static_cast<uint64_t>(INT64_MAX)
+                 ? std::to_string(n)
+                 : card_text::shortest_float(static_cast<double>(n));
       break;
     }
     case json::value_t::number_float:
@@ -222,8 +223,8 @@ std::variant<nlohmann::json, std::string> read(std::string_view text) {
     return to_json(table);
   } catch (const toml::parse_error& error) {
     const auto& where = error.source().begin;
-    return std::string(error.description()) + " (line " + std::to_string(where.line) +
-           ", column " + std::to_string(where.column) + ")";
+    return std::string(error.description()) + " (line " + std::to_string(where.line) + ", column " +
+           std::to_string(where.column) + ")";
   } catch (const std::exception& error) {
     return std::string(error.what());
   }

@@ -80,7 +80,8 @@ std::string make_directories(const std::filesystem::path& dir) {
   }
   if (::mkdir(dir.c_str(), 0755) != 0) {
     if (errno != EEXIST) return errno_text("cannot create", dir);
-    if (!std::filesystem::is_directory(dir, ec)) return "cannot create " + dir.string() + ": not a directory";
+    if (!std::filesystem::is_directory(dir, ec))
+      return "cannot create " + dir.string() + ": not a directory";
     return {};  // made meanwhile by someone else
   }
   if (!fsync_directory(parent)) return errno_text("cannot sync", parent);

@@ -40,8 +40,9 @@ void declare_runtime_options(caf::actor_system_config& cfg) {
       .add<size_t>("max-sessions", "live sessions at once (0: unlimited)")
       .add<std::vector<std::string>>("package-paths", "folders searched by require()")
       .add<std::string>("state-dir", "folder of the alc.state store")
-      .add<std::string>("cards-dir", "folder of the alc.card store (default: alc-cards beside "
-                                     "the state folder)");
+      .add<std::string>("cards-dir",
+                        "folder of the alc.card store (default: alc-cards beside "
+                        "the state folder)");
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
 }

@@ -37,7 +37,7 @@ struct transition_data {
   std::optional<pause_info> pause;            ///< publish_pause
   script_reply reply;                         ///< answer_script
   std::vector<query_response> child_answers;  ///< answer_children
-  const host_call* store_request = nullptr;  ///< ask_store: a state_call or card_call
+  const host_call* store_request = nullptr;   ///< ask_store: a state_call or card_call
   const fork_call* fork_request = nullptr;    ///< start_children
   cancel_reason stop;                         ///< stop_children
   std::optional<terminal_outcome> outcome;    ///< finish

@@ -46,8 +46,7 @@ class state_store_actor final : public caf::event_based_actor {
 
 caf::actor spawn_state_store(caf::actor_system& system, std::string state_dir,
                              std::string cards_dir) {
-  return system.spawn<state_store_actor, caf::detached>(std::move(state_dir),
-                                                        std::move(cards_dir));
+  return system.spawn<state_store_actor, caf::detached>(std::move(state_dir), std::move(cards_dir));
 }
 
 }  // namespace alc

@@ -22,9 +22,13 @@ constexpr auto op_names = make_name_table<card_op>({
 
 }  // namespace
 
-std::string_view to_string(card_op op) { return op_names.name(op, "?"); }
+std::string_view to_string(card_op op) {
+  return op_names.name(op, "?");
+}
 
-std::optional<card_op> parse_card_op(std::string_view text) { return op_names.parse(text); }
+std::optional<card_op> parse_card_op(std::string_view text) {
+  return op_names.parse(text);
+}
 
 const nlohmann::json& card_call::arg(std::size_t i) const {
   static const nlohmann::json null_value;

@@ -92,7 +92,8 @@ void check_argument(lua_State* L, const card_signature& sig, int index, const ca
       break;
     case arg_kind::string:
       if (type != LUA_TSTRING && type != LUA_TNUMBER) {
-        luaL_error(L, "%s: %s must be a string, got %s", sig.who, arg.name, luaL_typename(L, index));
+        luaL_error(L, "%s: %s must be a string, got %s", sig.who, arg.name,
+                   luaL_typename(L, index));
       }
       lua_tostring(L, index);  // a number becomes its text, in place
       break;
