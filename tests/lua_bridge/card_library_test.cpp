@@ -1,6 +1,8 @@
 // alc.card in the VM: each function stages a typed card_call with the
-// script's arguments, and the host's answer becomes its return value.
+// script's arguments, and the host's answer becomes its return value. Also
+// alc.eval, which needs evalframe (alc-card.md §8).
 #include "tests/lua_bridge/vm_test_support.hpp"
+#include "tests/temp_dir.hpp"
 
 using namespace alc;
 using namespace alc::test;
@@ -111,4 +113,26 @@ TEST_CASE("alc.card cannot be called where the session cannot pause", "[vm][card
     return t)lua");
   CHECK_THAT(require_failed(run_until_blocked(*vm)).message,
              Catch::Contains("alc.card.get: the session cannot pause here"));
+}
+
+TEST_CASE("alc.eval without evalframe fails with the original's message", "[vm][prelude][eval]") {
+  vm_harness harness;
+  auto vm = harness.make(R"lua(
+    local ok, err = pcall(alc.eval, {cases = {}}, "cot")
+    return {is_function = type(alc.eval) == "function", ok = ok, err = err})lua");
+  CHECK(require_done(run_until_blocked(*vm)) ==
+        json({{"is_function", true},
+              {"ok", false},
+              {"err", "alc.eval: evalframe not installed. Run alc_pkg_install to add it."}}));
+}
+
+TEST_CASE("alc.eval with evalframe installed says alc does not run it", "[vm][prelude][eval]") {
+  vm_harness harness;
+  temp_dir packages;
+  packages.write("evalframe/init.lua", "return {}");
+  auto options = harness.options();
+  options.package_paths = {packages.path().string()};
+  auto vm = harness.make("alc.eval('math_basic', 'cot')", json::object(), options);
+  CHECK_THAT(require_failed(run_until_blocked(*vm)).message,
+             Catch::Contains("script:1: alc.eval: not supported by this runtime"));
 }
