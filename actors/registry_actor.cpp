@@ -42,7 +42,7 @@ class registry_actor final : public registry_internal_handle::base {
         chunks_(std::make_shared<chunk_cache>()),
         clock_(std::make_shared<preemption_clock>()),
         environment_(allowed_environment(options_.env_allow)),
-        store_(spawn_state_store(system(), options_.state_dir)) {}
+        store_(spawn_state_store(system(), options_.state_dir, cards_directory(options_))) {}
 
   const char* name() const override { return "alc.registry"; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <filesystem>
 #include <string_view>
 #include <vector>
 #include <thread>
@@ -66,7 +67,10 @@ void declare_runtime_options(caf::actor_system_config& cfg) {
       .add<std::vector<std::string>>("package-paths", "folders searched by require()")
       .add<std::string>("state-dir", "folder of the alc.state store")
       .add<std::vector<std::string>>("env-allow",
-                                     "environment variables os.getenv may read (NAME or PREFIX*)");
+                                     "environment variables os.getenv may read (NAME or PREFIX*)")
+      .add<std::string>("cards-dir",
+                        "folder of the alc.card store (default: alc-cards beside "
+                        "the state folder)");
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
 }
@@ -83,7 +87,16 @@ runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
   append_default_package_roots(opts.package_paths);
   opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);
   opts.env_allow = caf::get_or(cfg, "alc.env-allow", opts.env_allow);
+  opts.cards_dir = caf::get_or(cfg, "alc.cards-dir", opts.cards_dir);
   return opts;
+}
+
+std::string cards_directory(const runtime_options& options) {
+  if (!options.cards_dir.empty()) return options.cards_dir;
+  // The parent of "alc-state/" is "alc-state" itself: drop a trailing slash first.
+  std::filesystem::path state = options.state_dir;
+  if (!state.has_filename()) state = state.parent_path();
+  return (state.parent_path() / "alc-cards").string();
 }
 
 }  // namespace alc

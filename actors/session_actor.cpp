@@ -37,7 +37,7 @@ struct transition_data {
   std::optional<pause_info> pause;            ///< publish_pause
   script_reply reply;                         ///< answer_script
   std::vector<query_response> child_answers;  ///< answer_children
-  const state_call* store_request = nullptr;  ///< ask_store
+  const host_call* store_request = nullptr;   ///< ask_store: a state_call or card_call
   const fork_call* fork_request = nullptr;    ///< start_children
   cancel_reason stop;                         ///< stop_children
   std::optional<terminal_outcome> outcome;    ///< finish
@@ -216,13 +216,12 @@ class session_actor final : public session_internal_handle::base {
           advance(session_input::called_fork, std::move(data));
           return;
         }
-        const auto& state = std::get<state_call>(*call->request);
         if (!setup_.state_store) {
-          vm_->answer_error("'state." + std::string(to_string(state.op)) +
+          vm_->answer_error("'" + store_call_name(*call->request) +
                             "' is not available in this runtime");
           continue;
         }
-        data.store_request = &state;
+        data.store_request = call->request;
         advance(session_input::called_store, std::move(data));
         return;
       }
@@ -252,28 +251,40 @@ class session_actor final : public session_internal_handle::base {
 
   /// The script stays running while the store works; other messages and
   /// sessions proceed, and the reply resumes the script.
-  void ask_store(const state_call& call) {
-    request(setup_.state_store, caf::infinite, store_atom_v, call)
-        .then(
-            [this](const std::string& result) {
-              if (machine_.phase() != session_phase::awaiting_store) return;  // cancelled meanwhile
-              transition_data data;
-              auto value = parse_json_text(result);
-              if (value) {
-                data.reply = std::move(value).value();
-              } else {
-                data.reply = reply_error{"state: unreadable answer: " + value.error().message};
-              }
-              advance(session_input::store_answered, std::move(data));
-            },
-            [this](caf::error& error) {
-              if (machine_.phase() != session_phase::awaiting_store) return;
-              transition_data data;
-              data.reply = reply_error{error.context().match_element<std::string>(0)
-                                           ? error.context().get_as<std::string>(0)
-                                           : describe(error)};
-              advance(session_input::store_answered, std::move(data));
-            });
+  void ask_store(const host_call& call) {
+    auto on_result = [this](const std::string& result) {
+      if (machine_.phase() != session_phase::awaiting_store) return;  // cancelled meanwhile
+      transition_data data;
+      auto value = parse_json_text(result);
+      if (value) {
+        data.reply = std::move(value).value();
+      } else {
+        data.reply = reply_error{"store: unreadable answer: " + value.error().message};
+      }
+      advance(session_input::store_answered, std::move(data));
+    };
+    auto on_error = [this](caf::error& error) {
+      if (machine_.phase() != session_phase::awaiting_store) return;
+      transition_data data;
+      data.reply = reply_error{error.context().match_element<std::string>(0)
+                                   ? error.context().get_as<std::string>(0)
+                                   : describe(error)};
+      advance(session_input::store_answered, std::move(data));
+    };
+    if (const auto* card = std::get_if<card_call>(&call)) {
+      request(setup_.state_store, caf::infinite, store_atom_v, *card).then(on_result, on_error);
+    } else {
+      request(setup_.state_store, caf::infinite, store_atom_v, std::get<state_call>(call))
+          .then(on_result, on_error);
+    }
+  }
+
+  /// `state.get`, `card.create` ...: the call as the script wrote it.
+  static std::string store_call_name(const host_call& call) {
+    if (const auto* card = std::get_if<card_call>(&call)) {
+      return "card." + std::string(to_string(card->op));
+    }
+    return "state." + std::string(to_string(std::get<state_call>(call).op));
   }
 
   // ---- pauses and answers ---------------------------------------------------

@@ -1,45 +1,17 @@
 #include "actors/state_files.hpp"
 
+#include "actors/durable_files.hpp"
 #include "messages/state_names.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
 namespace alc {
 namespace {
-
-std::string errno_text(const std::string& what, const std::filesystem::path& path) {
-  return what + " " + path.string() + ": " + std::strerror(errno);
-}
-
-/// Writes all of `data` to `fd`, retrying short writes.
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-bool fsync_path(const std::filesystem::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
 
 /// An int64 of `n`, if it is an integer JSON number that fits one.
 std::optional<int64_t> as_int64(const nlohmann::json& n) {
@@ -91,23 +63,7 @@ std::string state_files::persist(const std::string& ns, const nlohmann::json& do
   const auto temp = dir_ / ("." + ns + ".json.tmp-" + std::to_string(::getpid()) + "-" +
                             std::to_string(++temp_counter_));
   const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_text("cannot create", temp);
-  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
-  const std::string write_error = written ? "" : errno_text("cannot write", temp);
-  ::close(fd);
-  if (!written) {
-    ::unlink(temp.c_str());
-    return write_error;
-  }
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    const std::string error = errno_text("cannot replace", target);
-    ::unlink(temp.c_str());
-    return error;
-  }
-  // The rename is durable only once the directory entry is.
-  if (!fsync_path(dir_, O_RDONLY | O_DIRECTORY)) return errno_text("cannot sync", dir_);
-  return {};
+  return durable::write_file(target, text, temp, durable::publish::replace).error;
 }
 
 state_files::outcome state_files::execute(const state_call& call) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/card_call.hpp"
 #include "messages/execution_state.hpp"
 #include "messages/failure_kind.hpp"
 #include "messages/llm_query.hpp"
@@ -22,8 +23,9 @@ struct llm_call {
   std::vector<llm_query> queries;
 };
 
-// `alc.state.*` is a state_call (messages/state_call.hpp): the session stays
-// running while the store works and answers with `script_vm::answer_value`.
+// `alc.state.*` is a state_call (messages/state_call.hpp) and `alc.card.*` a
+// card_call (messages/card_call.hpp): the session stays running while the
+// store works and answers with `script_vm::answer_value`.
 
 /// `alc.fork(strategies, ctx, opts)`: one child session per strategy
 /// (`require(name).run(ctx copy)`); answered with `script_vm::answer_value`
@@ -34,7 +36,7 @@ struct fork_call {
   bool abort_on_error = false;  ///< opts.on_error == "abort"
 };
 
-using host_call = std::variant<llm_call, state_call, fork_call>;
+using host_call = std::variant<llm_call, state_call, fork_call, card_call>;
 
 // What one slice of execution ended with.
 struct step_done {

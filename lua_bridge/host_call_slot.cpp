@@ -53,6 +53,8 @@ int host_call_slot::push_answer(lua_State* L) {
     lua_pushvalue(L, 2);  // alc.state.get's default
     return 1;
   }
+  // Every other call (state, card, fork) returns its value as one Lua value;
+  // a null (alc.card.get of an absent card) is nil.
   lua_json::push(L, value_reply_);
   value_reply_ = nullptr;
   return 1;

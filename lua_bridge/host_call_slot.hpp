@@ -44,7 +44,7 @@ class host_call_slot {
     llm_as_list_ = as_list;
     return std::get<llm_call>(*call_);
   }
-  /// A fresh state_call or fork_call. May throw std::bad_alloc.
+  /// A fresh state_call, card_call or fork_call. May throw std::bad_alloc.
   template <class Call>
   Call& emplace() {
     llm_as_list_ = false;

@@ -95,7 +95,7 @@ class script_vm {
   void answer_llm(std::vector<std::string> responses);
   /// Answers a pending llm_call of exactly one query.
   void answer_llm_single(std::string response);
-  /// Answers the pending state_call or fork_call with a value (converted to Lua).
+  /// Answers the pending state_call, card_call or fork_call with a value (converted to Lua).
   void answer_value(nlohmann::json value);
   /// Makes the pending host call raise a Lua error with `message`.
   void answer_error(std::string message);

@@ -3,6 +3,7 @@
 #include <caf/message.hpp>
 #include <caf/sec.hpp>
 
+#include "messages/card_call_codec.hpp"
 #include "messages/json_codec.hpp"
 #include "messages/state_call_codec.hpp"
 
@@ -45,6 +46,7 @@ ALC_WIRE_CODEC(session_summary)
 ALC_WIRE_CODEC(registry_stats)
 ALC_WIRE_CODEC(verb_error)
 ALC_WIRE_CODEC(state_call)
+ALC_WIRE_CODEC(card_call)
 #undef ALC_WIRE_CODEC
 
 caf::error make_verb_error(error_code code, std::string message,

@@ -16,6 +16,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/cancel_reason.hpp"
+#include "messages/card_call.hpp"
 #include "messages/execution_state.hpp"
 #include "messages/resume_payload.hpp"
 #include "messages/session_event.hpp"
@@ -47,6 +48,7 @@ ALC_JSON_WIRE(session_summary, "alc.session_summary")
 ALC_JSON_WIRE(registry_stats, "alc.registry_stats")
 ALC_JSON_WIRE(verb_error, "alc.verb_error")
 ALC_JSON_WIRE(state_call, "alc.state_call")
+ALC_JSON_WIRE(card_call, "alc.card_call")
 #undef ALC_JSON_WIRE
 
 std::string wire_text(const session_spec& x);
@@ -60,6 +62,7 @@ std::string wire_text(const session_summary& x);
 std::string wire_text(const registry_stats& x);
 std::string wire_text(const verb_error& x);
 std::string wire_text(const state_call& x);
+std::string wire_text(const card_call& x);
 
 /// Decodes wire text into `x`; a malformed text is a CAF error, never a throw.
 caf::error wire_read(const std::string& text, session_spec& x);
@@ -73,6 +76,7 @@ caf::error wire_read(const std::string& text, session_summary& x);
 caf::error wire_read(const std::string& text, registry_stats& x);
 caf::error wire_read(const std::string& text, verb_error& x);
 caf::error wire_read(const std::string& text, state_call& x);
+caf::error wire_read(const std::string& text, card_call& x);
 
 template <class Inspector, class T>
 std::enable_if_t<json_wire<T>::name != nullptr, typename Inspector::result_type> inspect(
@@ -110,6 +114,7 @@ CAF_ADD_TYPE_ID(alc, (std::vector<alc::session_summary>))
 CAF_ADD_TYPE_ID(alc, (alc::registry_stats))
 CAF_ADD_TYPE_ID(alc, (alc::verb_error))
 CAF_ADD_TYPE_ID(alc, (alc::state_call))
+CAF_ADD_TYPE_ID(alc, (alc::card_call))
 
 // Verbs (registry and session) and internal signals; at most 10 characters.
 CAF_ADD_ATOM(alc, alc, spawn_atom, "spawn")

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcaf-dev liblua5.4-dev nlohmann-json3-dev catch2 libedit-dev libcli11-dev
-  libmimalloc-dev libboost-math-dev
+  libmimalloc-dev libboost-math-dev libtomlplusplus-dev
   gnuplot-nox
 )
 

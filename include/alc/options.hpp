@@ -27,7 +27,12 @@ struct runtime_options {
   /// names or `PREFIX*` patterns; read once when the runtime starts. Any
   /// other name reads as nil.
   std::vector<std::string> env_allow = {"ALC_*"};
+  std::string cards_dir;  ///< alc.cards-dir; empty: `alc-cards` beside state_dir (cards_directory)
 };
+
+/// Where the card store lives: `cards_dir`, or when that is empty the folder
+/// `alc-cards` beside `state_dir` (`/var/alc/state` → `/var/alc/alc-cards`).
+std::string cards_directory(const runtime_options& options);
 
 /// Declares the `alc.*` options on `cfg` (so config files and the command
 /// line can set them) and makes `scheduler.max-threads` default to the core

@@ -32,6 +32,7 @@ int complete_library_and_index(lua_State* L) {
     core.opened.alc_extensions = true;
     lua_pushvalue(L, alc);
     open_state_library(L);
+    open_card_library(L);
     open_fork_library(L);
     open_host_services(L);
     open_text_library(L);

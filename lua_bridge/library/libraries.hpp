@@ -21,6 +21,8 @@ void open_log_library(lua_State* L);
 void open_text_library(lua_State* L);
 /// alc.state.*: host calls to the runtime's state store.
 void open_state_library(lua_State* L);
+/// alc.card.*: host calls to the runtime's card store.
+void open_card_library(lua_State* L);
 /// alc.fork: child sessions, one per strategy.
 void open_fork_library(lua_State* L);
 /// alc.stats.*, alc.progress, alc.time, alc.budget_remaining.

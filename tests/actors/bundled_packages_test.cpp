@@ -74,8 +74,9 @@ return {library = false, ctx = c}
 
 // Test data: ctx fields whose declared shape (T.any, T.table) is looser
 // than the package's own checks, with values from the package's own spec
-// files. Each is merged over the ctx built from the shape. auto_card runs
-// the alc.card path of the two packages that write cards.
+// files (or, for the simulations, smaller optional sizes). Each is merged
+// over the ctx built from the shape. auto_card runs the alc.card path of
+// the two packages that write cards.
 json ctx_supplement(const std::string& name) {
   static const json supplements = {
       {"conformal_vote",
@@ -92,6 +93,10 @@ json ctx_supplement(const std::string& name) {
        {{"phases",
          {{{"name", "plan"}, {"prompt", "Plan: {task}"}, {"gate", "OK?"}},
           {{"name", "impl"}, {"prompt", "Implement: {prev_output}"}, {"gate", "OK?"}}}}}},
+      // The simulations' defaults (100 Monte Carlo runs of 100 steps) take a
+      // minute of CPU each; a few short runs exercise the same code.
+      {"boids_abm", {{"runs", 3}, {"steps", 10}}},
+      {"sugarscape_abm", {{"runs", 3}, {"steps", 10}}},
       {"recipe_deep_panel", {{"task_id", "bundled-test-1"}, {"p_estimate", 0.7}}},
       {"smc_sample", {{"auto_card", true}}},
   };

@@ -75,6 +75,8 @@ TEST_CASE("every message type crosses CAF's binary wire unchanged", "[wire]") {
   round_trips(sys, state_call{state_op::incr, "team", "n", nullptr, 1, 0.5});
   round_trips(sys, state_call{state_op::set, "default", "k", {{"a", {1, 2}}}, nullptr, nullptr});
   round_trips(sys, state_call{state_op::keys, "fork-1", "", nullptr, nullptr, nullptr});
+  round_trips(sys, card_call{card_op::create, {{{"pkg", {{"name", "cot"}}}, {"x", 1.5}}}});
+  round_trips(sys, card_call{card_op::find, {nullptr}});
 }
 
 TEST_CASE("a malformed wire text is a deserialization error, not a crash", "[wire]") {
