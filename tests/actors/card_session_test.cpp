@@ -53,9 +53,6 @@ std::string bundled_packages() {
   return fs::is_directory(dir / "conformal_vote", ec) ? dir.string() : std::string();
 }
 
-// Until the sandbox offers os.getenv (parity.md P0-1), alc_shapes needs a
-// stand-in; it answers nil, as the real one does for unset names.
-constexpr const char* getenv_stand_in = "if os.getenv == nil then os.getenv = function() end end\n";
 
 }  // namespace
 
@@ -173,7 +170,7 @@ TEST_CASE("conformal_vote emits a card and its per-agent samples with auto_card"
       {"auto_card", true},
       {"card_pkg", "cv_test"},
       {"scenario_name", "unit"}};
-  const json out = run_answered(rt, std::string(getenv_stand_in) + R"(
+  const json out = run_answered(rt, R"(
     local result = require("conformal_vote").run(ctx).result
     local card = alc.card.get(result.card_id)
     return {card_id = result.card_id, card = card,
@@ -202,7 +199,7 @@ TEST_CASE("smc_sample emits a card and its per-particle samples with auto_card",
   auto options = with_state_in(dir);
   options.package_paths = {packages};
   test_runtime rt(options);
-  const json out = run_answered(rt, std::string(getenv_stand_in) + R"(
+  const json out = run_answered(rt, R"(
     ctx.reward_fn = function(answer) return #answer / 10 end
     local result = require("smc_sample").run(ctx).result
     return {card_id = result.card_id, card = alc.card.get(result.card_id),
