@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string>
 #include <filesystem>
+#include <string>
 #include <string_view>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_adder.hpp>

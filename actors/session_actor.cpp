@@ -295,8 +295,8 @@ class session_actor final : public session_internal_handle::base {
     metrics_.pauses += 1;
     for (const auto& query : info.prompts) {
       // Bytes of prompt plus system text, as the original counts them.
-      metrics_.prompt_chars += static_cast<int64_t>(
-          query.prompt.size() + (query.system ? query.system->size() : 0));
+      metrics_.prompt_chars +=
+          static_cast<int64_t>(query.prompt.size() + (query.system ? query.system->size() : 0));
     }
     pending_.start(info);
     if (!subscribers_.empty()) {
@@ -348,8 +348,7 @@ class session_actor final : public session_internal_handle::base {
     token_usage usage;
     usage.prompt_tokens = reported.prompt_tokens.value_or(
         estimate_tokens(query.prompt) + (query.system ? estimate_tokens(*query.system) : 0));
-    usage.completion_tokens =
-        reported.completion_tokens.value_or(estimate_tokens(answer.response));
+    usage.completion_tokens = reported.completion_tokens.value_or(estimate_tokens(answer.response));
     metrics_.usage += usage;
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
     // A fork child records its own usage against the shared budget.
@@ -411,8 +410,9 @@ class session_actor final : public session_internal_handle::base {
     if (machine_.terminal()) return;  // idempotent: ended sessions stay as they are
     if (reason.requested_at == 0) reason.requested_at = unix_millis_now();
     transition_data data;
-    data.stop = cancel_reason{cancel_code::parent_dropped,
-                              "the parent session was cancelled: " + reason.detail.value_or("no reason given"), 0};
+    data.stop = cancel_reason{
+        cancel_code::parent_dropped,
+        "the parent session was cancelled: " + reason.detail.value_or("no reason given"), 0};
     data.outcome = cancelled_state{std::move(reason), unix_millis_now(), as_live(state_)};
     advance(session_input::cancel_requested, std::move(data));
   }

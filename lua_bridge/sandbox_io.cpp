@@ -132,7 +132,6 @@ int file_tostring(lua_State* L) {
 
 // ---- the io table
 
-
 int io_write(lua_State* L) {
   return write_to_log(L, stream::out, 1, 0);
 }
@@ -199,10 +198,10 @@ void push_file(lua_State* L, stream which) {
 }
 
 void create_file_metatable(lua_State* L) {
-  const luaL_Reg methods[] = {{"write", file_write},     {"read", file_read},
-                              {"lines", file_lines},     {"close", file_close},
-                              {"flush", file_self},      {"setvbuf", file_setvbuf},
-                              {"seek", file_seek},       {nullptr, nullptr}};
+  const luaL_Reg methods[] = {{"write", file_write}, {"read", file_read},
+                              {"lines", file_lines}, {"close", file_close},
+                              {"flush", file_self},  {"setvbuf", file_setvbuf},
+                              {"seek", file_seek},   {nullptr, nullptr}};
   lua_createtable(L, 0, 4);
   lua_createtable(L, 0, 7);
   luaL_setfuncs(L, methods, 0);
@@ -221,8 +220,8 @@ void create_file_metatable(lua_State* L) {
 void install_safe_io(lua_State* L) {
   const int io = lua_gettop(L);
   create_file_metatable(L);
-  const luaL_Reg functions[] = {{"write", io_write}, {"read", io_read},   {"lines", io_lines},
-                                {"open", io_open},   {"type", io_type},   {"close", io_close},
+  const luaL_Reg functions[] = {{"write", io_write}, {"read", io_read}, {"lines", io_lines},
+                                {"open", io_open},   {"type", io_type}, {"close", io_close},
                                 {nullptr, nullptr}};
   luaL_setfuncs(L, functions, 0);
   for (const char* name : {"popen", "tmpfile"}) {

@@ -41,9 +41,9 @@ constexpr std::string_view utf8_names[] = {
 constexpr std::string_view os_names[] = {"clock", "date", "difftime", "time"};
 constexpr std::string_view os_replaced[] = {"execute", "exit",      "getenv", "remove",
                                             "rename",  "setlocale", "tmpname"};
-constexpr std::string_view io_replaced[] = {"close", "input",  "lines",  "open",   "output",
-                                            "popen", "read",   "stderr", "stdin",  "stdout",
-                                            "tmpfile", "type", "write"};
+constexpr std::string_view io_replaced[] = {"close",   "input", "lines",  "open",  "output",
+                                            "popen",   "read",  "stderr", "stdin", "stdout",
+                                            "tmpfile", "type",  "write"};
 
 template <std::size_t N>
 constexpr bool sorted(const std::string_view (&names)[N]) {
@@ -75,9 +75,12 @@ bool name_list::contains(std::string_view name) const {
 
 const std::vector<sandbox_library>& sandbox_libraries() {
   static const std::vector<sandbox_library> libraries = {
-      library("", base_names),       library("coroutine", coroutine_names),
-      library("table", table_names), library("string", string_names),
-      library("math", math_names),   library("utf8", utf8_names),
+      library("", base_names),
+      library("coroutine", coroutine_names),
+      library("table", table_names),
+      library("string", string_names),
+      library("math", math_names),
+      library("utf8", utf8_names),
       {"os", list(os_names), list(os_replaced)},
       {"io", {}, list(io_replaced)},
   };

@@ -69,8 +69,7 @@ int fork(lua_State* L) {
     lua_geti(L, 1, i);
     const char* name = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || !valid_strategy_name({name, len})) {
-      return luaL_error(L, "alc.fork: strategy %d must be a module name (%s)",
-                        static_cast<int>(i),
+      return luaL_error(L, "alc.fork: strategy %d must be a module name (%s)", static_cast<int>(i),
                         lua_type(L, -1) != LUA_TSTRING ? "not a string"
                                                        : invalid_module_name_reason({name, len}));
     }

@@ -82,7 +82,10 @@ json ctx_supplement(const std::string& name) {
       {"conformal_vote",
        {{"agents", {"agent1", "agent2", "agent3"}},
         {"calibration",
-         {{"q_hat", 0.3}, {"tau", 0.7}, {"alpha", 0.05}, {"n", 100},
+         {{"q_hat", 0.3},
+          {"tau", 0.7},
+          {"alpha", 0.05},
+          {"n", 100},
           {"weights", {1.0 / 3, 1.0 / 3, 1.0 / 3}}}},
         {"auto_card", true}}},
       {"orch_fixpipe",
@@ -158,7 +161,8 @@ std::string describe_end(const execution_state& state) {
 TEST_CASE("every bundled algocline package runs unchanged to done", "[packages][bundled]") {
   const fs::path root = bundled_packages();
   if (!fs::is_directory(root)) {
-    WARN("skipped: " << root.string() << " is absent (the packages are test data beside the project)");
+    WARN("skipped: " << root.string()
+                     << " is absent (the packages are test data beside the project)");
     return;
   }
   ::setenv("ALC_SHAPE_CHECK", "1", 1);  // read once, when the runtime starts

@@ -53,7 +53,6 @@ std::string bundled_packages() {
   return fs::is_directory(dir / "conformal_vote", ec) ? dir.string() : std::string();
 }
 
-
 }  // namespace
 
 TEST_CASE("a script creates a card, writes its samples and reads both back", "[card][session]") {

@@ -1,5 +1,5 @@
-#include <cstdlib>
 #include <stdlib.h>
+#include <cstdlib>
 
 #include <thread>
 
@@ -35,9 +35,10 @@ TEST_CASE("the scheduler defaults to one worker per core", "[options]") {
   CHECK(caf::get_or(cfg, "scheduler.max-threads", size_t{0}) == cores);
 }
 
-TEST_CASE("package roots come in the original's order: configured, ALC_PACKAGES_PATH, "
-          "installed, ~/.algocline/packages",
-          "[options]") {
+TEST_CASE(
+    "package roots come in the original's order: configured, ALC_PACKAGES_PATH, "
+    "installed, ~/.algocline/packages",
+    "[options]") {
   caf::actor_system_config cfg;
   configure(cfg);
   REQUIRE_FALSE(cfg.parse({"--alc.package-paths=[\"/opt/pkgs\"]"}));

@@ -114,12 +114,11 @@ TEST_CASE("a host may report one token count alone; the other is estimated", "[s
   REQUIRE(done);
   const auto usage = std::get<done_state>(*done).usage;
   REQUIRE(usage);
-  CHECK(usage->prompt_tokens == 3 + 2);  // estimated: prompt and system text
+  CHECK(usage->prompt_tokens == 3 + 2);   // estimated: prompt and system text
   CHECK(usage->completion_tokens == 40);  // as reported
 }
 
-TEST_CASE("prompt_chars counts the bytes of prompt and system text, as the original",
-          "[session]") {
+TEST_CASE("prompt_chars counts the bytes of prompt and system text, as the original", "[session]") {
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('hello', {system = 'sys!'})");
   wait_until_paused(rt.client(), id);

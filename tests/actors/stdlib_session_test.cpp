@@ -92,7 +92,8 @@ TEST_CASE("require loads packages from the package paths, once per session", "[s
   packages.write("greeter/util.lua", "return {shout = function(s) return s:upper() .. '!' end}");
   packages.write("broken/init.lua", "local x = \nreturn x");
   packages.write("flat.lua", "return {form = 'flat file'}");
-  packages.write("nested/ir/init.lua", "return {form = 'sub-package init', args = select('#', ...)}");
+  packages.write("nested/ir/init.lua",
+                 "return {form = 'sub-package init', args = select('#', ...)}");
   packages.write("both.lua", "return 'both.lua wins'");
   packages.write("both/init.lua", "return 'both/init.lua loses'");
   packages.write("my-strategy/init.lua", "return 'dashes work'");
@@ -162,9 +163,10 @@ TEST_CASE("os.getenv reads the ALC_* variables of the runtime's start, nothing e
   ::setenv("NOT_ALC_TEST_GETENV", "hidden", 1);
   test_runtime rt;
   ::setenv("ALC_TEST_GETENV", "changed later", 1);  // the runtime read it at start
-  CHECK(run_to_done(rt.client(),
-                    "return {os.getenv('ALC_TEST_GETENV'), os.getenv('NOT_ALC_TEST_GETENV') == nil, "
-                    "os.getenv('HOME') == nil}") == json::array({"visible", true, true}));
+  CHECK(
+      run_to_done(rt.client(),
+                  "return {os.getenv('ALC_TEST_GETENV'), os.getenv('NOT_ALC_TEST_GETENV') == nil, "
+                  "os.getenv('HOME') == nil}") == json::array({"visible", true, true}));
   ::unsetenv("ALC_TEST_GETENV");
   ::unsetenv("NOT_ALC_TEST_GETENV");
 }

@@ -438,8 +438,8 @@ TEST_CASE("serve reports verb errors with alc codes", "[cli][serve]") {
   auto empty_code = f.server.call({{"id", next_id++}, {"op", "spawn"}, {"spec", run_spec("")}});
   CHECK(empty_code["error"]["code"] == "invalid_spec");
   // A kind this runtime does not run, or a ctx that is no object: invalid_spec, as the original.
-  auto unknown_kind = f.server.call(
-      {{"id", next_id++}, {"op", "spawn"}, {"spec", {{"kind", {{"kind", "fly"}}}}}});
+  auto unknown_kind =
+      f.server.call({{"id", next_id++}, {"op", "spawn"}, {"spec", {{"kind", {{"kind", "fly"}}}}}});
   CHECK(unknown_kind["error"]["code"] == "invalid_spec");
   CHECK(unknown_kind["error"]["message"].get<std::string>().find("'fly'") != std::string::npos);
   json array_ctx = run_spec("return 1");
@@ -512,8 +512,7 @@ TEST_CASE("serve answers malformed lines with bad_request and goes on", "[cli][s
       {"{\"id\": 13, \"op\": \"list\", \"x\": " + std::string(400, '[') + std::string(400, ']') +
            "}",
        13},
-      {"{\"op\": \"list\", \"x\": " + std::string(400, '[') + std::string(400, ']') + "}",
-       nullptr},
+      {"{\"op\": \"list\", \"x\": " + std::string(400, '[') + std::string(400, ']') + "}", nullptr},
   };
   for (const auto& line : bad) {
     f.server.send_line(line.text);

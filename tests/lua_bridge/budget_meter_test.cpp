@@ -9,9 +9,7 @@ using namespace alc;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("an absent, null or non-object ctx budget means no limits", "[budget]") {
   CHECK(read_budget(json::object()).empty());

@@ -10,8 +10,8 @@ using nlohmann::json;
 
 TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
   vm_harness harness;
-  const char* absent[] = {"debug", "dofile", "loadfile", "string.dump", "package.loadlib",
-                          "package.path", "package.cpath", "package.searchers"};
+  const char* absent[] = {"debug",           "dofile",       "loadfile",      "string.dump",
+                          "package.loadlib", "package.path", "package.cpath", "package.searchers"};
   for (const char* name : absent) {
     SECTION(name) {
       const std::string code = std::string("return ") + name + " == nil";
@@ -23,14 +23,15 @@ TEST_CASE("sandbox removes every door to the host", "[sandbox]") {
 TEST_CASE("os.getenv answers only from the host's allow-list", "[sandbox]") {
   vm_harness harness;
   auto opts = harness.options();
-  opts.environment =
-      std::make_shared<const environment_variables>(environment_variables{{"ALC_SHAPE_CHECK", "1"}});
+  opts.environment = std::make_shared<const environment_variables>(
+      environment_variables{{"ALC_SHAPE_CHECK", "1"}});
   auto vm = harness.make(
       "return {os.getenv('ALC_SHAPE_CHECK'), os.getenv('HOME') == nil, os.getenv('PATH') == nil}",
       json::object(), opts);
   CHECK(require_done(run_until_blocked(*vm)) == json::array({"1", true, true}));
   // Without an allow-list nothing is visible, not even a variable the process has.
-  CHECK(run_value(harness, "return os.getenv('HOME') == nil and os.getenv('ALC_SHAPE_CHECK') == nil") ==
+  CHECK(run_value(harness,
+                  "return os.getenv('HOME') == nil and os.getenv('ALC_SHAPE_CHECK') == nil") ==
         json(true));
   CHECK_THAT(require_failed(run_until_blocked(*harness.make("return os.getenv()"))).message,
              Catch::Contains("bad argument #1 to 'getenv'"));
@@ -44,11 +45,12 @@ TEST_CASE("os functions that reach the process refuse, in the stock failure shap
       local value, message = os[name]("x", "y")
       out[#out + 1] = {value == nil, message}
     end
-    return out)") == json::array({json::array({true, "os.execute: not permitted in the sandbox"}),
-                                  json::array({true, "os.remove: not permitted in the sandbox"}),
-                                  json::array({true, "os.rename: not permitted in the sandbox"}),
-                                  json::array({true, "os.tmpname: not permitted in the sandbox"}),
-                                  json::array({true, "os.setlocale: not permitted in the sandbox"})}));
+    return out)") ==
+        json::array({json::array({true, "os.execute: not permitted in the sandbox"}),
+                     json::array({true, "os.remove: not permitted in the sandbox"}),
+                     json::array({true, "os.rename: not permitted in the sandbox"}),
+                     json::array({true, "os.tmpname: not permitted in the sandbox"}),
+                     json::array({true, "os.setlocale: not permitted in the sandbox"})}));
   const auto exited = require_failed(run_until_blocked(*harness.make("os.exit(0) return 1")));
   CHECK(exited.kind == failure_kind::lua_error);
   CHECK_THAT(exited.message, Catch::Contains("os.exit is not available"));
@@ -80,8 +82,7 @@ TEST_CASE("io output goes to the session log: stdout at info, stderr at warn", "
     io.stderr:write("warning: ", "careful\n")
     io.write("")
     return {chained, io.type(io.stdout), io.type(42) == nil, io.output() == io.stdout,
-            tostring(io.stderr)})") ==
-        json::array({true, "file", true, true, "file (stderr)"}));
+            tostring(io.stderr)})") == json::array({true, "file", true, true, "file (stderr)"}));
   REQUIRE(harness.logs->size() == 4);
   CHECK((*harness.logs)[0] == std::pair{log_level::info, std::string("progress 1/2")});
   CHECK((*harness.logs)[1] == std::pair{log_level::info, std::string("to stdout")});
@@ -91,12 +92,11 @@ TEST_CASE("io output goes to the session log: stdout at info, stderr at warn", "
              Catch::Contains("bad argument #1 to 'write'"));
 }
 
-TEST_CASE("io input fails with a clear error: the sandbox has no files or console",
-          "[sandbox]") {
+TEST_CASE("io input fails with a clear error: the sandbox has no files or console", "[sandbox]") {
   vm_harness harness;
-  for (const char* code : {"return io.read()", "for l in io.lines('x') do end",
-                           "return io.stdin:read('l')", "io.input('/etc/passwd')",
-                           "io.output('/tmp/out')"}) {
+  for (const char* code :
+       {"return io.read()", "for l in io.lines('x') do end", "return io.stdin:read('l')",
+        "io.input('/etc/passwd')", "io.output('/tmp/out')"}) {
     INFO(code);
     const auto failed = require_failed(run_until_blocked(*harness.make(code)));
     CHECK_THAT(failed.message, Catch::Contains("not permitted"));

@@ -292,14 +292,13 @@ TEST_CASE("a spec of an unknown kind or with a ctx that is no object decodes, an
   // Every front end then answers invalid_spec (from the registry), never bad_request.
   const auto exec = decode_ok<session_spec>(R"({"kind":{"kind":"exec","code":"x"}})");
   CHECK(exec.kind == spec_kind{unsupported_spec{"exec"}});
-  CHECK(validate(exec) == std::optional<std::string>(
-                              "unknown spec kind 'exec' (expected one of run, advice)"));
+  CHECK(validate(exec) ==
+        std::optional<std::string>("unknown spec kind 'exec' (expected one of run, advice)"));
   const auto eval = decode_ok<session_spec>(R"({"kind":{"kind":"eval","scenario":"s"}})");
   CHECK_THAT(validate(eval).value_or(""), Catch::StartsWith("eval spec: not available"));
   for (const char* ctx : {"[1]", R"("{}")", "5"}) {
-    const auto spec =
-        decode_ok<session_spec>(std::string(R"({"kind":{"kind":"run","code":"x"},"ctx":)") + ctx +
-                                "}");
+    const auto spec = decode_ok<session_spec>(
+        std::string(R"({"kind":{"kind":"run","code":"x"},"ctx":)") + ctx + "}");
     CHECK(validate(spec) == std::optional<std::string>("ctx must be a JSON object"));
   }
 }

@@ -51,8 +51,8 @@ TEST_CASE("an advice spec merges opts into the top of ctx, then task, as the ori
 }
 
 TEST_CASE("advice opts may carry the budget and the state namespace", "[session_plan]") {
-  const session_plan plan = plan_ok(
-      advice("cot", "t", json{{"budget", {{"max_llm_calls", 2}}}, {"_ns", "team"}}));
+  const session_plan plan =
+      plan_ok(advice("cot", "t", json{{"budget", {{"max_llm_calls", 2}}}, {"_ns", "team"}}));
   CHECK(plan.budget.max_llm_calls == 2);
   CHECK(plan.state_namespace == "team");
 }
@@ -80,8 +80,9 @@ TEST_CASE("a ctx.budget the runtime cannot use is left to the package, as the or
   // aco and ab_mcts use ctx.budget as a number of their own.
   CHECK(plan_ok(run("return 1", json{{"budget", 5}})).budget.empty());
   CHECK(plan_ok(run("return 1", json{{"budget", "high"}})).budget.empty());
-  const session_plan plan = plan_ok(run(
-      "return 1", json{{"budget", {{"max_tokens", -1}, {"max_llm_calls", 10.0}, {"max_elapsed_ms", 50}}}}));
+  const session_plan plan = plan_ok(
+      run("return 1",
+          json{{"budget", {{"max_tokens", -1}, {"max_llm_calls", 10.0}, {"max_elapsed_ms", 50}}}}));
   CHECK_FALSE(plan.budget.max_tokens);
   CHECK_FALSE(plan.budget.max_llm_calls);
   CHECK(plan.budget.max_elapsed_ms == 50);

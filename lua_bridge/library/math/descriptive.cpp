@@ -7,16 +7,13 @@
 #include <utility>
 
 namespace alc::math {
-namespace {
 
-// Rust's f64::total_cmp key: flips the magnitude bits of negatives.
-int64_t total_order_key(double v) {
+// Flips the magnitude bits of negatives, so integer order is total order.
+int64_t total_order_key(double v) noexcept {
   int64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
   return bits ^ static_cast<int64_t>(static_cast<uint64_t>(bits >> 63) >> 1);
 }
-
-}  // namespace
 
 void sort_total(double* data, std::size_t n) noexcept {
   std::sort(data, data + n,

@@ -11,6 +11,8 @@
 
 namespace alc::math {
 
+/// Rust's f64::total_cmp as a sort key (-NaN < -inf < -0 < +0 < inf < NaN).
+int64_t total_order_key(double v) noexcept;
 /// Ascending in IEEE total order (-0 before +0), like Rust's total_cmp.
 void sort_total(double* data, std::size_t n) noexcept;
 

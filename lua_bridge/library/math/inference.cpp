@@ -3,21 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "lua_bridge/library/math/descriptive.hpp"
 #include "lua_bridge/library/math/special.hpp"
 
 namespace alc::math {
-namespace {
-
-int64_t total_order_key(double v) {
-  int64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  return bits ^ static_cast<int64_t>(static_cast<uint64_t>(bits >> 63) >> 1);
-}
-
-}  // namespace
 
 checked<welch_result> welch_t_test(const double* xs, std::size_t n1, const double* ys,
                                    std::size_t n2) noexcept {

@@ -3,19 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <numeric>
 
 #include "lua_bridge/library/math/descriptive.hpp"
 
 namespace alc::math {
 namespace {
-
-int64_t total_order_key(double v) {
-  int64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  return bits ^ static_cast<int64_t>(static_cast<uint64_t>(bits >> 63) >> 1);
-}
 
 int total_compare(double a, double b) {
   const int64_t ka = total_order_key(a), kb = total_order_key(b);
