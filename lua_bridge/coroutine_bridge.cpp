@@ -77,28 +77,34 @@ int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int result
     lua_pushliteral(L, "too many results to resume");
     return finish(L, co, mode, LUA_ERRRUN, -1);
   }
+  // The order of moves below is lcorolib's: `co` may be L itself (a
+  // coroutine resuming itself), where moving is a no-op.
   if (mode == resume_mode::resume) {
     if (ok) {
-      lua_pushboolean(L, 1);
       lua_xmove(co, L, results);
+      lua_pushboolean(L, 1);
+      lua_insert(L, -(results + 1));
       return results + 1;
     }
+    if (results >= 0) lua_xmove(co, L, 1);  // else the message is already on L
     lua_pushboolean(L, 0);
-    if (results >= 0)
-      lua_xmove(co, L, 1);  // else the message is already on L
-    else
-      lua_insert(L, -2);
+    lua_insert(L, -2);
     return 2;
   }
   if (ok) {
     lua_xmove(co, L, results);
     return results;
   }
-  if (results >= 0) {
-    lua_resetthread(co);  // close its to-be-closed variables, like auxwrap
+  if (results >= 0) lua_xmove(co, L, 1);
+  int error_status = lua_status(co);
+  if (error_status != LUA_OK && error_status != LUA_YIELD) {
+    // The error happened in the coroutine: close its to-be-closed
+    // variables, like auxwrap (never when the resume itself was refused:
+    // then `co` may be the running thread).
+    error_status = lua_resetthread(co);
     lua_xmove(co, L, 1);
   }
-  if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+  if (error_status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
     luaL_where(L, 1);
     lua_insert(L, -2);
     lua_concat(L, 2);
@@ -108,7 +114,7 @@ int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int result
 
 int bridged_resume(lua_State* L) {
   lua_State* co = lua_tothread(L, 1);
-  luaL_argexpected(L, co != nullptr, 1, "coroutine");
+  luaL_argexpected(L, co != nullptr, 1, "thread");  // the stock message
   return resume_loop(L, co, lua_gettop(L) - 1, resume_mode::resume);
 }
 

@@ -22,6 +22,14 @@ int host_call_slot::resumed(lua_State* L, int /*status*/, lua_KContext) {
 // Runs in the primitive's frame: its arguments are still on the stack.
 int host_call_slot::push_answer(lua_State* L) {
   const reply_kind reply = std::exchange(reply_, reply_kind::none);
+  if (reply == reply_kind::none) {
+    // Resumed without an answer: a coroutine whose host call was abandoned
+    // (its resumer could not yield), resumed again later. Nothing was
+    // asked, so nothing may be made up: the call fails.
+    return luaL_error(L,
+                      "the host call was abandoned (the coroutine was resumed where it could "
+                      "not pause) and has no answer");
+  }
   if (reply == reply_kind::error) {
     luaL_where(L, 1);
     lua_pushlstring(L, error_reply_.data(), error_reply_.size());

@@ -156,6 +156,12 @@ void drop_lazy_metatable(lua_State* L) {
 void open_lazy(lua_State* L, int i) {
   const char* name = lazy_libraries[i].name;
   push_library(L, i);
+  // Where stock Lua's luaL_requiref puts it: error messages and tracebacks
+  // name a library function by it (`bad argument #1 to 'string.rep'`).
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
   lua_pushglobaltable(L);
   lua_pushstring(L, name);
   if (lua_rawget(L, -2) == LUA_TNIL) {

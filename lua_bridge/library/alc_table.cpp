@@ -25,6 +25,10 @@ void install_lazy_library(lua_State* L, int table);
 // A script that only calls alc.llm pays for neither. Upvalue-free: the
 // indexed table and key are arguments 1 and 2.
 int complete_library_and_index(lua_State* L) {
+  // A script can reach this function (getmetatable(alc).__index) and call
+  // it with anything: only a table may be indexed raw below.
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
   vm_core& core = core_of(L);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &alc_table_key);
   const int alc = lua_gettop(L);

@@ -207,6 +207,47 @@ TEST_CASE("the script's own coroutines keep their ordinary semantics", "[vm]") {
   )") == json::array({1, 2, 3, 2, 20, false, "cannot resume dead coroutine", false, "inner"}));
 }
 
+TEST_CASE("the alc table's lazy __index refuses what is not a table instead of crashing",
+          "[vm][isolation]") {
+  vm_harness harness;
+  CHECK(run_value(harness, R"(
+    local index = getmetatable(alc).__index
+    local ok1, e1 = pcall(index, 0, "x")
+    local ok2 = pcall(index, nil, nil)
+    local ok3 = pcall(index)
+    local _ = alc.state  -- opens the extensions: alc.state has the same __index
+    local state_mt = getmetatable(alc.state)
+    local ok4 = state_mt == nil or not pcall(state_mt.__index, "s", 1)
+    return {ok1, e1:match("bad argument #1") ~= nil, ok2, ok3, ok4})") ==
+        json::array({false, true, false, false, true}));
+}
+
+TEST_CASE("a coroutine whose host call was abandoned never gets a made-up answer",
+          "[vm][isolation]") {
+  vm_harness harness;
+  // The coroutine pauses inside alc.llm while a gsub callback resumes it,
+  // where nothing can pause: the call is refused. Resumed again later, it
+  // must fail, not read a stale or forged answer. Once with an earlier
+  // answered call (whose answer must not come back), and for each kind of call.
+  for (const char* call : {"alc.llm('q')", "alc.llm_batch({{prompt = 'q'}})",
+                           "alc.state.get('k', 'forged default')"}) {
+    INFO(call);
+    const std::string code = std::string(R"(
+      local first = alc.llm("warm up")
+      local co = coroutine.create(function() return )") +
+                             call + R"( end)
+      local inside = pcall(string.gsub, "a", "a", function() coroutine.resume(co) return "x" end)
+      local ok, value = coroutine.resume(co)
+      return {first, inside, ok, type(value) == "string" and value:match("abandoned") ~= nil,
+              coroutine.status(co)})";
+    auto vm = harness.make(code);
+    require_llm_call(run_until_blocked(*vm));
+    vm->answer_llm({"first answer"});
+    CHECK(require_done(run_until_blocked(*vm)) ==
+          json::array({"first answer", false, false, true, "dead"}));
+  }
+}
+
 TEST_CASE("a yield at the top level fails the session clearly", "[vm]") {
   vm_harness harness;
   auto vm = harness.make("coroutine.yield(1)");
