@@ -4,22 +4,37 @@
 
 namespace alc {
 
+namespace {
+// Up to this many queries a linear scan beats hashing (most pauses hold one).
+constexpr std::size_t linear_scan_limit = 16;
+}  // namespace
+
 void pending_answers::start(const pause_info& info) {
   kind_ = info.kind;
   ids_.clear();
+  index_.clear();
   for (const auto& query : info.prompts) ids_.push_back(query.query_id);
+  if (ids_.size() > linear_scan_limit) {
+    index_.reserve(ids_.size());
+    for (std::size_t i = 0; i < ids_.size(); ++i) index_.emplace(ids_[i], i);
+  }
   answers_.assign(ids_.size(), std::nullopt);
   missing_ = ids_.size();
 }
 
 void pending_answers::clear() {
   ids_.clear();
+  index_.clear();
   answers_.clear();
   missing_ = 0;
 }
 
 std::optional<std::size_t> pending_answers::index_of(const std::string& query_id) const {
-  // Pauses hold a handful of queries: a linear scan beats a hash map here.
+  if (!index_.empty()) {
+    const auto found = index_.find(query_id);
+    if (found == index_.end()) return std::nullopt;
+    return found->second;
+  }
   const auto it = std::find(ids_.begin(), ids_.end(), query_id);
   if (it == ids_.end()) return std::nullopt;
   return static_cast<std::size_t>(it - ids_.begin());
@@ -46,6 +61,8 @@ std::variant<pending_answers::accepted, verb_error> pending_answers::accept(
   }
 
   accepted result;
+  result.answered.reserve(responses.size());
+  std::vector<bool> in_payload(ids_.size(), false);  // each query once per payload
   for (const query_response* response : responses) {
     const auto index = index_of(response->query_id);
     if (!index) {
@@ -53,13 +70,11 @@ std::variant<pending_answers::accepted, verb_error> pending_answers::accept(
                         "query '" + response->query_id + "' is not part of the current pause",
                         std::nullopt};
     }
-    const bool repeated =
-        answers_[*index].has_value() ||
-        std::find(result.answered.begin(), result.answered.end(), *index) != result.answered.end();
-    if (repeated) {
+    if (answers_[*index].has_value() || in_payload[*index]) {
       return verb_error{error_code::duplicate_response,
                         "query '" + response->query_id + "' was already answered", std::nullopt};
     }
+    in_payload[*index] = true;
     result.answered.push_back(*index);
   }
   for (std::size_t i = 0; i < responses.size(); ++i) {

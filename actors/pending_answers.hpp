@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -41,6 +42,9 @@ class pending_answers {
 
   pause_kind kind_ = pause_kind::single;
   std::vector<std::string> ids_;
+  /// Index of each id, for pauses too large for a linear scan (a batch of
+  /// 100,000 queries would make answering it quadratic).
+  std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::optional<query_response>> answers_;
   std::size_t missing_ = 0;
 };

@@ -353,7 +353,7 @@ class session_actor final : public session_internal_handle::base {
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
     // A fork child records its own usage against the shared budget.
     if (budget_ && !children_.active()) {
-      budget_->record_tokens(usage.prompt_tokens + usage.completion_tokens);
+      budget_->record_tokens(usage.total());
     }
     emit(llm_call_end_event{query.query_id, usage});
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "messages/budget_limits.hpp"
+#include "messages/token_usage.hpp"
 
 namespace alc {
 
@@ -23,7 +24,14 @@ class budget_meter {
   /// (512ms elapsed)`.
   std::optional<std::string> refusal(int64_t ahead = 0) const;
   void record_calls(int64_t calls) { llm_calls_.fetch_add(calls, std::memory_order_relaxed); }
-  void record_tokens(int64_t tokens) { tokens_.fetch_add(tokens, std::memory_order_relaxed); }
+  /// Saturates at INT64_MAX: a host's huge usage must exhaust the budget,
+  /// never wrap it negative.
+  void record_tokens(int64_t tokens) {
+    int64_t seen = tokens_.load(std::memory_order_relaxed);
+    while (!tokens_.compare_exchange_weak(seen, saturating_add(seen, tokens),
+                                          std::memory_order_relaxed)) {
+    }
+  }
 
   const budget_limits& limits() const { return limits_; }
   int64_t llm_calls() const { return llm_calls_.load(std::memory_order_relaxed); }

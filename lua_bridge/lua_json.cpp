@@ -153,12 +153,25 @@ class encoder {
       }
     }
     array_length_ = max_key;
+    array_entries_ = count;
     if (!all_positive_integers) return false;
     return marked || (count > 0 && count == max_key);
   }
 
+  // A list's holes become nulls, so its JSON form could be far larger than
+  // the Lua table (`t[1 << 40] = 1`): host memory the session's cap does not
+  // see. A list may have holes, but not many more holes than entries.
+  static bool dense_enough(lua_Integer length, lua_Integer entries) {
+    return length <= 2 * entries + 16;
+  }
+
   std::optional<std::string> encode_array(int index, nlohmann::json& out, int depth) {
     const lua_Integer length = array_length_;
+    if (!dense_enough(length, array_entries_)) {
+      return ": a list too sparse to encode (index " + std::to_string(length) + " with " +
+             std::to_string(array_entries_) + " entries; its holes would become " +
+             std::to_string(length - array_entries_) + " nulls)";
+    }
     out = nlohmann::json::array();
     auto& items = out.get_ref<nlohmann::json::array_t&>();
     items.resize(static_cast<std::size_t>(length));
@@ -218,6 +231,7 @@ class encoder {
   lua_State* L_;
   std::vector<const void*> open_tables_;
   lua_Integer array_length_ = 0;
+  lua_Integer array_entries_ = 0;
 };
 
 }  // namespace

@@ -5,16 +5,24 @@
 
 namespace alc {
 
+/// a + b for counts (never negative), stuck at INT64_MAX instead of
+/// overflowing: a host may report any count, and sums must stay defined.
+inline int64_t saturating_add(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
+}
+
 /// Token counts of one LLM call or of a whole session.
 struct token_usage {
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
 
   token_usage& operator+=(const token_usage& other) {
-    prompt_tokens += other.prompt_tokens;
-    completion_tokens += other.completion_tokens;
+    prompt_tokens = saturating_add(prompt_tokens, other.prompt_tokens);
+    completion_tokens = saturating_add(completion_tokens, other.completion_tokens);
     return *this;
   }
+  int64_t total() const { return saturating_add(prompt_tokens, completion_tokens); }
   friend bool operator==(const token_usage& a, const token_usage& b) {
     return a.prompt_tokens == b.prompt_tokens && a.completion_tokens == b.completion_tokens;
   }

@@ -118,6 +118,25 @@ TEST_CASE("a host may report one token count alone; the other is estimated", "[s
   CHECK(usage->completion_tokens == 40);  // as reported
 }
 
+TEST_CASE("usage sums saturate: a host reporting INT64_MAX twice overflows nothing",
+          "[session][isolation]") {
+  test_runtime rt;
+  const auto id = spawn_ok(rt.client(), "alc.llm('a') alc.llm('b') return 1",
+                           {{"budget", {{"max_tokens", 1000}}}});
+  const token_usage huge{INT64_MAX, INT64_MAX};
+  auto paused = wait_until_paused(rt.client(), id);
+  REQUIRE(rt.client().resume(id, single_answer(paused.info.prompts[0].query_id, "x", huge)));
+  // The budget is spent (not wrapped negative): the second call is refused.
+  auto outcome = rt.client().await(id, 10s);
+  REQUIRE(outcome);
+  REQUIRE(std::holds_alternative<failed_state>(*outcome));
+  CHECK_THAT(std::get<failed_state>(*outcome).message, Catch::Contains("max_tokens"));
+  const auto sessions = rt.client().list();
+  REQUIRE(sessions);
+  REQUIRE(sessions->size() == 1);
+  CHECK(sessions->front().metrics.usage == huge);
+}
+
 TEST_CASE("prompt_chars counts the bytes of prompt and system text, as the original", "[session]") {
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('hello', {system = 'sys!'})");

@@ -133,3 +133,15 @@ TEST_CASE("one meter shared by threads counts every call and token", "[budget]")
   CHECK(meter.refusal());
   CHECK(meter.limits().max_llm_calls == std::optional<int64_t>(40'000));
 }
+
+TEST_CASE("recorded tokens saturate at INT64_MAX and then refuse", "[budget]") {
+  budget_meter meter(budget_limits{std::nullopt, std::nullopt, 10});
+  meter.record_tokens(INT64_MAX);
+  meter.record_tokens(INT64_MAX);
+  CHECK(meter.tokens() == INT64_MAX);
+  CHECK(meter.refusal().has_value());
+  token_usage total{INT64_MAX, 1};
+  total += token_usage{1, INT64_MAX};
+  CHECK(total == token_usage{INT64_MAX, INT64_MAX});
+  CHECK(total.total() == INT64_MAX);
+}

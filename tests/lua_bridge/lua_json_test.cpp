@@ -55,6 +55,23 @@ TEST_CASE("values without a JSON form fail with the path to them", "[json]") {
              Catch::Contains("nesting deeper than 200 levels"));
 }
 
+TEST_CASE("a list with far more holes than entries is refused, not turned into nulls",
+          "[json][isolation]") {
+  // Its JSON form would be host memory the session's cap does not see
+  // (t[1 << 40] = 1 once made the process allocate 16 TiB).
+  vm_harness harness;
+  CHECK_THAT(encode_error(harness, "local t = alc.json_decode('[]') t[1 << 40] = 1 return t"),
+             Catch::Contains("a list too sparse to encode (index 1099511627776 with 1 entries"));
+  CHECK(run_value(
+            harness,
+            "local t = alc.json_decode('[]') t[1 << 26] = 1 "
+            "local ok, e = pcall(alc.json_encode, t) return {ok, e:match('too sparse') ~= nil}") ==
+        json::array({false, true}));
+  // Ordinary holes still become nulls.
+  CHECK(run_value(harness, "local t = alc.json_decode('[]') t[1] = 1 t[4] = 4 return t") ==
+        json::array({1, nullptr, nullptr, 4}));
+}
+
 TEST_CASE("a shared subtable is not mistaken for a cycle", "[json]") {
   vm_harness harness;
   CHECK(run_value(harness, "local s = {1} return {a = s, b = s}") ==
