@@ -184,6 +184,7 @@ class session_actor final : public session_internal_handle::base {
     opts.state_namespace = setup_.plan.state_namespace;
     opts.package_paths = setup_.options.package_paths;
     opts.environment = setup_.environment;
+    opts.max_fork_children = setup_.options.max_fork_children;
 
     vm_error error;
     vm_ = script_vm::create(setup_.plan.code, setup_.plan.ctx, std::move(opts), error);

@@ -47,6 +47,8 @@ struct vm_options {
   std::shared_ptr<const environment_variables> environment;
   /// `alc.state` namespace (ctx._ns, or `fork-<i>` for fork children).
   std::string state_namespace = "default";
+  /// Strategies one `alc.fork` call may name (0: no limit).
+  std::size_t max_fork_children = 256;
   /// Folders `require` searches: `<root>/name/init.lua`, `<root>/name/sub.lua`.
   std::vector<std::string> package_paths;
   /// Shared by all VMs of a runtime; a VM without one compiles every time.

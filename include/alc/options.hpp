@@ -20,7 +20,10 @@ struct runtime_options {
   std::chrono::microseconds slice = std::chrono::milliseconds{10};      ///< alc.slice
   std::size_t memory_limit = default_memory_limit;          ///< alc.memory-limit (bytes)
   std::chrono::milliseconds cpu_limit = default_cpu_limit;  ///< alc.cpu-limit (0: none)
-  std::size_t max_sessions = 0;            ///< alc.max-sessions: live sessions (0: no limit)
+  std::size_t max_sessions = 0;  ///< alc.max-sessions: live sessions (0: no limit)
+  /// alc.max-fork-children: child sessions one `alc.fork` call may start
+  /// (0: no limit). Each child is a VM: an unbounded fan-out is unbounded memory.
+  std::size_t max_fork_children = 256;
   std::vector<std::string> package_paths;  ///< alc.package-paths
   std::string state_dir = "alc-state";     ///< alc.state-dir
   /// alc.env-allow: the environment variables `os.getenv` answers with, as

@@ -60,6 +60,13 @@ int fork(lua_State* L) {
   // The call is filled in place as the names are checked: C++ objects live
   // in the core, never as locals here (a Lua error unwinds with longjmp).
   vm_core& core = core_of(L);
+  const auto limit = static_cast<lua_Integer>(core.options.max_fork_children);
+  if (limit > 0 && count > limit) {
+    return luaL_error(L,
+                      "alc.fork: %I strategies exceed the fan-out limit of %I child sessions "
+                      "(alc.max-fork-children)",
+                      count, limit);
+  }
   // (Every primitive that stages a call first requires a yieldable context,
   // so a metamethod run by lua_geti below cannot stage another one.)
   fork_call* call = start_fork_call(core.host);

@@ -57,6 +57,14 @@ TEST_CASE(
   CHECK(opts.package_paths[5] == "/home/someone/.algocline/packages");
 }
 
+TEST_CASE("alc.fork's fan-out limit defaults to 256 children and is configurable", "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  CHECK(read_runtime_options(cfg).max_fork_children == 256);
+  REQUIRE_FALSE(cfg.parse({"--alc.max-fork-children=8"}));
+  CHECK(read_runtime_options(cfg).max_fork_children == 8);
+}
+
 TEST_CASE("os.getenv may read ALC_* variables by default, and what alc.env-allow names",
           "[options]") {
   caf::actor_system_config cfg;

@@ -507,6 +507,25 @@ TEST_CASE("a state value without a JSON form fails in the script, naming its pat
   CHECK_THAT(failed.message, Catch::Contains("alc.state.set.value.f: cannot encode function"));
 }
 
+TEST_CASE("alc.fork refuses more strategies than the fan-out limit, before any child starts",
+          "[vm][fork][isolation]") {
+  vm_harness harness;
+  auto opts = harness.options();
+  opts.max_fork_children = 3;
+  auto vm = harness.make(R"lua(
+    local ok, e = pcall(alc.fork, {"a", "b", "c", "d"})
+    return {ok, e})lua",
+                         json::object(), opts);
+  const json out = require_done(run_until_blocked(*vm));
+  CHECK(out[0] == false);
+  CHECK_THAT(out[1].get<std::string>(),
+             Catch::Contains("4 strategies exceed the fan-out limit of 3 child sessions "
+                             "(alc.max-fork-children)"));
+  // At the limit, the call is made.
+  auto at_limit = harness.make("return alc.fork({'a', 'b', 'c'})", json::object(), opts);
+  CHECK(require_call<fork_call>(run_until_blocked(*at_limit)).strategies.size() == 3);
+}
+
 TEST_CASE("alc.fork reaches the host as a fork_call", "[vm][fork]") {
   vm_harness harness;
   auto vm = harness.make(R"lua(
