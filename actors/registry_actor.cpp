@@ -1,5 +1,6 @@
 #include "actors/registry_actor.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -189,9 +190,14 @@ class registry_actor final : public registry_internal_handle::base {
   /// verb is ever routed to a session that is already gone.
   void sweep() {
     const caf::timespan ttl{options_.ttl};
+    // CAF 0.17 keeps a request's timer until it fires, answered or not: a
+    // timeout longer than the interval would pile up timers (one per session
+    // per sweep). A session that misses it is asked again at the next sweep.
+    const caf::timespan patience =
+        std::min<caf::timespan>(std::chrono::seconds{30}, options_.sweep_interval);
     for (const auto& [id, entry] : sessions_) {
       if (!entry.actor) continue;
-      request(entry.actor, std::chrono::seconds{30}, sweep_atom_v, ttl)
+      request(entry.actor, patience, sweep_atom_v, ttl)
           .then(
               [this, id = id](bool evictable) {
                 if (evictable) evict(id);

@@ -12,6 +12,7 @@ ctest --test-dir build --output-on-failure
 echo "== benchmark smoke run (no speed is asserted)"
 build/bench/alc_vm_bench --quick
 build/bench/alc_session_bench --quick --out build/session-bench-quick
+build/bench/alc_soak --quick --out build/soak-quick
 
 echo "== ASan+UBSan build"
 scripts/build.sh asan

@@ -94,6 +94,9 @@ class coordinated_registry {
 
   registry_stats stats() { return ask<registry_stats>(stats_atom_v); }
 
+  /// Timers waiting on the test clock (delayed messages, request timeouts).
+  std::size_t pending_timers() const { return sched_.clock().schedule().size(); }
+
   /// The test's own actor, as a subscriber that stays until it unsubscribes.
   caf::actor self() { return caf::actor{self_}; }
 

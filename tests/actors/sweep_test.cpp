@@ -69,6 +69,21 @@ TEST_CASE("a sweep keeps a session idle for less than the TTL", "[sweep]") {
   CHECK(registry.stats().evicted == 0);
 }
 
+TEST_CASE("frequent sweeps leave at most one pending timer per session", "[sweep]") {
+  // An interval far shorter than a sweep request's timeout: timers of
+  // answered requests must not pile up from one sweep to the next.
+  coordinated_registry registry(sweep_options(1h, 100ms));
+  constexpr std::size_t sessions = 20;
+  for (std::size_t i = 0; i < sessions; ++i) {
+    const auto id = registry.spawn("return 1");
+    REQUIRE(std::holds_alternative<done_state>(registry.ask<terminal_outcome>(await_atom_v, id)));
+  }
+  const std::size_t before = registry.pending_timers();
+  for (int sweeps = 0; sweeps < 50; ++sweeps) registry.advance(100ms);
+  CHECK(registry.stats().live == static_cast<int64_t>(sessions));  // none is idle for 1h
+  CHECK(registry.pending_timers() <= before + sessions);
+}
+
 TEST_CASE("the sweep evicts a finished, unsubscribed session after ttl + interval", "[sweep]") {
   test_runtime rt(sweep_options(100ms, 100ms));
   const auto session = spawn_watched(rt.client(), "return 1");
