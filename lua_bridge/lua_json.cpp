@@ -68,13 +68,23 @@ std::string format_float_key(lua_Number number) {
   return buffer;
 }
 
+/// What one JSON value is charged against the budget, as Lua charges a
+/// value (a TValue); strings and keys pay their bytes on top.
+constexpr std::size_t value_cost = 16;
+
+std::string describe_size(std::size_t bytes) {
+  if (bytes >= (std::size_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 /// Lua → JSON, one recursive walk. Errors carry the path below the failing
 /// value; each level prepends its own segment while unwinding.
 class encoder {
  public:
-  explicit encoder(lua_State* L) : L_(L) {}
+  encoder(lua_State* L, std::size_t max_bytes) : L_(L), max_bytes_(max_bytes), left_(max_bytes) {}
 
   std::optional<std::string> encode(int index, nlohmann::json& out, int depth) {
+    if (!charge(value_cost)) return too_large();
     switch (lua_type(L_, index)) {
       case LUA_TNIL:
         out = nullptr;
@@ -89,6 +99,7 @@ class encoder {
         std::size_t len = 0;
         const char* data = lua_tolstring(L_, index, &len);
         if (!valid_utf8({data, len})) return std::string(": invalid UTF-8 in string");
+        if (!charge(len)) return too_large();
         out = std::string(data, len);
         return std::nullopt;
       }
@@ -100,6 +111,17 @@ class encoder {
   }
 
  private:
+  /// Takes `bytes` from the budget; false (and nothing taken) when it is short.
+  bool charge(std::size_t bytes) {
+    if (bytes > left_) return false;
+    left_ -= bytes;
+    return true;
+  }
+
+  std::string too_large() const {
+    return ": too large to encode (over " + describe_size(max_bytes_) + ")";
+  }
+
   void encode_number(int index, nlohmann::json& out) {
     if (lua_isinteger(L_, index)) {
       out = static_cast<int64_t>(lua_tointeger(L_, index));
@@ -158,20 +180,12 @@ class encoder {
     return marked || (count > 0 && count == max_key);
   }
 
-  // A list's holes become nulls, so its JSON form could be far larger than
-  // the Lua table (`t[1 << 40] = 1`): host memory the session's cap does not
-  // see. A list may have holes, but not many more holes than entries.
-  static bool dense_enough(lua_Integer length, lua_Integer entries) {
-    return length <= 2 * entries + 16;
-  }
-
   std::optional<std::string> encode_array(int index, nlohmann::json& out, int depth) {
     const lua_Integer length = array_length_;
-    if (!dense_enough(length, array_entries_)) {
-      return ": a list too sparse to encode (index " + std::to_string(length) + " with " +
-             std::to_string(array_entries_) + " entries; its holes would become " +
-             std::to_string(length - array_entries_) + " nulls)";
-    }
+    // Holes become nulls the Lua table never paid for: pay for them before
+    // allocating the slots (each element pays for itself as it is encoded).
+    const auto holes = static_cast<std::size_t>(length - array_entries_);
+    if (holes > left_ / value_cost || !charge(holes * value_cost)) return too_large();
     out = nlohmann::json::array();
     auto& items = out.get_ref<nlohmann::json::array_t&>();
     items.resize(static_cast<std::size_t>(length));
@@ -192,6 +206,10 @@ class encoder {
       if (auto error = key_of(-2, key)) {
         lua_pop(L_, 2);
         return error;
+      }
+      if (!charge(value_cost + key.size())) {
+        lua_pop(L_, 2);
+        return segment(key) + too_large();
       }
       auto error = encode(-1, out[key], depth + 1);
       lua_pop(L_, 1);
@@ -229,9 +247,11 @@ class encoder {
   }
 
   lua_State* L_;
+  const std::size_t max_bytes_;
+  std::size_t left_;  ///< of max_bytes_
   std::vector<const void*> open_tables_;
-  lua_Integer array_length_ = 0;
-  lua_Integer array_entries_ = 0;
+  lua_Integer array_length_ = 0;   ///< of the table is_array last looked at
+  lua_Integer array_entries_ = 0;  ///< its entries (array_length_ minus the holes)
 };
 
 }  // namespace
@@ -317,8 +337,8 @@ void push(lua_State* L, const nlohmann::json& value) {
 }
 
 std::optional<std::string> to_json(lua_State* L, int index, std::string_view root,
-                                   nlohmann::json& out) {
-  encoder enc(L);
+                                   std::size_t max_bytes, nlohmann::json& out) {
+  encoder enc(L, max_bytes);
   auto error = enc.encode(lua_absindex(L, index), out, 0);
   if (!error) return std::nullopt;
   return std::string(root) + *error;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,8 +30,15 @@ void push(lua_State* L, const nlohmann::json& value);
 /// and never allocates Lua memory, so it is safe outside protected calls.
 /// Returns an error naming the path (`result.items[3]: cannot encode
 /// function`) when the value has no JSON form. May throw std::bad_alloc.
+///
+/// `max_bytes` bounds what the conversion may allocate on the host (pass
+/// the VM's memory limit): each JSON value is charged as Lua charges a
+/// value (16 bytes) plus its string bytes, so a value that fits in the VM
+/// fits here, while a sparse array with a huge index, or one table or
+/// string referenced a million times, fails (`result.t: too large to
+/// encode (over 64 MiB)`) instead of growing the process.
 std::optional<std::string> to_json(lua_State* L, int index, std::string_view root,
-                                   nlohmann::json& out);
+                                   std::size_t max_bytes, nlohmann::json& out);
 
 /// Deepest nesting either direction accepts.
 constexpr int max_depth = max_lua_json_depth;

@@ -177,7 +177,8 @@ step_result script_vm::finish_slice(int status, int results) {
   if (status == LUA_OK) {
     nlohmann::json value;
     if (results > 0) {
-      if (auto error = lua_json::to_json(co, -results, "result", value)) {
+      if (auto error =
+              lua_json::to_json(co, -results, "result", core.options.memory_limit, value)) {
         return end_with(step_failed{failure_kind::lua_error, *error});
       }
     }

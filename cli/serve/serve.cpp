@@ -49,12 +49,11 @@ class server_state {
   }
 
   void on_line(const std::string& line) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) return;  // blank: nothing asked
-    auto doc = parse_json_text(line);
-    if (!doc) return reject({nullptr, doc.error().message});
-    auto envelope = read_envelope(doc.value());
-    if (auto* problem = std::get_if<rejection>(&envelope)) return reject(*problem);
-    dispatch(std::get<request>(envelope));
+    if (is_blank_line(line)) return;  // nothing asked
+    auto decoded = read_request(line);
+    if (auto* problem = std::get_if<rejection>(&decoded)) return reject(*problem);
+    auto& req = std::get<request>(decoded);
+    std::visit([this, &req](auto& op) { handle(req.id, std::move(op)); }, req.op);
   }
 
   void on_event(const std::string& session_id, const session_event& event) {
@@ -98,43 +97,36 @@ class server_state {
   }
 
  private:
-  void dispatch(const request& req) {
-    const json& body = *req.body;
-    if (req.op == "spawn") return spawn(req.id, body);
-    if (req.op == "list") {
-      return ask<std::vector<session_summary>>(req.id, flight::plain, encode_list, list_atom_v);
+  void handle(const json& id, registry_request op) {
+    if (op.query == registry_query::list) {
+      return ask<std::vector<session_summary>>(id, flight::plain, encode_list, list_atom_v);
     }
-    if (req.op == "stats") {
-      return ask<registry_stats>(req.id, flight::plain, encode<registry_stats>, stats_atom_v);
-    }
-    const bool session_op = req.op == "state" || req.op == "resume" || req.op == "cancel" ||
-                            req.op == "subscribe" || req.op == "unsubscribe" || req.op == "await";
-    if (!session_op) {
-      return reject({req.id, "unknown op '" + req.op +
-                                 "' (expected spawn, state, resume, cancel, subscribe, "
-                                 "unsubscribe, await, list or stats)"});
-    }
-    const auto session_id = body.find("session_id");
-    if (session_id == body.end() || !session_id->is_string()) {
-      return reject({req.id, "'" + req.op + "' needs a string field 'session_id'"});
-    }
-    dispatch_session_op(req, session_id->get<std::string>());
+    ask<registry_stats>(id, flight::plain, encode<registry_stats>, stats_atom_v);
   }
 
-  /// The ops addressed to one session, `session_id` already checked.
-  void dispatch_session_op(const request& req, const std::string& sid) {
-    if (req.op == "state") {
-      return ask<execution_state>(req.id, flight::plain, encode<execution_state>, state_atom_v,
-                                  sid);
+  void handle(const json& id, session_request op) {
+    const std::string& sid = op.session_id;
+    switch (op.query) {
+      case session_query::state:
+        return ask<execution_state>(id, flight::plain, encode<execution_state>, state_atom_v, sid);
+      case session_query::await:
+        return ask<terminal_outcome>(id, flight::await, encode<terminal_outcome>, await_atom_v,
+                                     sid);
+      case session_query::subscribe:
+        return subscribe(id, sid);
+      case session_query::unsubscribe:
+        return unsubscribe(id, sid);
     }
-    if (req.op == "await") {
-      return ask<terminal_outcome>(req.id, flight::await, encode<terminal_outcome>, await_atom_v,
-                                   sid);
-    }
-    if (req.op == "resume") return resume(req.id, sid, *req.body);
-    if (req.op == "cancel") return cancel(req.id, sid, *req.body);
-    if (req.op == "subscribe") return subscribe(req.id, sid);
-    unsubscribe(req.id, sid);
+  }
+
+  void handle(const json& id, resume_request op) {
+    ask<resume_outcome>(id, flight::plain, encode<resume_outcome>, resume_atom_v, op.session_id,
+                        std::move(op.payload));
+  }
+
+  void handle(const json& id, cancel_request op) {
+    ask<caf::ok_atom>(id, flight::plain, encode_ok, cancel_atom_v, op.session_id,
+                      std::move(op.reason));
   }
 
   template <class T>
@@ -175,16 +167,8 @@ class server_state {
             });
   }
 
-  void spawn(const json& id, const json& body) {
-    const auto spec_field = body.find("spec");
-    if (spec_field == body.end()) return reject({id, "'spawn' needs a field 'spec'"});
-    auto spec = from_json_value<session_spec>(*spec_field);
-    if (!spec) return reject({id, "invalid spec: " + spec.error().message});
-    bool subscribe = false;
-    if (const auto flag = body.find("subscribe"); flag != body.end()) {
-      if (!flag->is_boolean()) return reject({id, "'subscribe' must be a boolean"});
-      subscribe = flag->get<bool>();
-    }
+  void handle(const json& id, spawn_request op) {
+    const bool subscribe = op.subscribe;
     auto on_spawned = [this, id, subscribe](std::string& session_id, session_handle&) {
       writer_->write(ok_line(id, json{{"session_id", session_id}}));
       spawn_answered(subscribe, &session_id);
@@ -195,16 +179,14 @@ class server_state {
     };
     begin(flight::plain);
     if (!subscribe) {
-      self_->request(registry_, caf::infinite, spawn_atom_v, std::move(spec).value())
+      self_->request(registry_, caf::infinite, spawn_atom_v, std::move(op.spec))
           .then(on_spawned, on_error);
       return;
     }
     // Subscribed before the script starts, so no event is missed; the
     // session's events wait in held_ until the response naming it is out.
     ++spawns_subscribing_;
-    self_
-        ->request(registry_, caf::infinite, spawn_atom_v, std::move(spec).value(),
-                  caf::actor{self_})
+    self_->request(registry_, caf::infinite, spawn_atom_v, std::move(op.spec), caf::actor{self_})
         .then(on_spawned, on_error);
   }
 
@@ -215,28 +197,6 @@ class server_state {
       if (spawns_subscribing_ == 0) release_unclaimed();
     }
     end(flight::plain);
-  }
-
-  void resume(const json& id, const std::string& session_id, const json& body) {
-    const auto field = body.find("payload");
-    if (field == body.end()) return reject({id, "'resume' needs a field 'payload'"});
-    auto payload = from_json_value<resume_payload>(*field);
-    if (!payload) return reject({id, "invalid payload: " + payload.error().message});
-    ask<resume_outcome>(id, flight::plain, encode<resume_outcome>, resume_atom_v, session_id,
-                        std::move(payload).value());
-  }
-
-  void cancel(const json& id, const std::string& session_id, const json& body) {
-    // `code` defaults to user and `requested_at` to now (0 tells the session).
-    json reason = {{"code", "user"}, {"detail", nullptr}, {"requested_at", 0}};
-    if (const auto field = body.find("reason"); field != body.end() && !field->is_null()) {
-      if (!field->is_object()) return reject({id, "'reason' must be an object"});
-      for (const auto& [key, value] : field->items()) reason[key] = value;
-    }
-    auto decoded_reason = from_json_value<cancel_reason>(reason);
-    if (!decoded_reason) return reject({id, "invalid reason: " + decoded_reason.error().message});
-    ask<caf::ok_atom>(id, flight::plain, encode_ok, cancel_atom_v, session_id,
-                      std::move(decoded_reason).value());
   }
 
   void subscribe(const json& id, const std::string& session_id) {

@@ -119,7 +119,7 @@ bool stage_card_call(lua_State* L, vm_core& core, const card_signature& sig, int
     const std::string root = std::string("card.") + sig.name;
     for (int i = 0; i < count; ++i) {
       const card_arg& arg = sig.args[i];
-      if (auto error = lua_json::to_json(L, i + 1, root + "." + arg.name,
+      if (auto error = lua_json::to_json(L, i + 1, root + "." + arg.name, core.options.memory_limit,
                                          call.args[static_cast<std::size_t>(i)])) {
         scratch.error = "alc." + *error;
         return false;

@@ -40,7 +40,7 @@ bool add_strategy(fork_call& call, const char* name, std::size_t len) noexcept {
 bool stage_ctx(lua_State* L, vm_core& core, fork_call& call) noexcept {
   if (lua_isnil(L, 2)) return true;
   try {
-    if (auto error = lua_json::to_json(L, 2, "fork.ctx", call.ctx)) {
+    if (auto error = lua_json::to_json(L, 2, "fork.ctx", core.options.memory_limit, call.ctx)) {
       core.scratch.error = "alc." + *error;
       return false;
     }

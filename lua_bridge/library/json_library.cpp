@@ -13,7 +13,7 @@ namespace {
 bool encode_to_scratch(lua_State* L, scratch_buffers& scratch, int index) noexcept {
   try {
     nlohmann::json value;
-    if (auto error = lua_json::to_json(L, index, "value", value)) {
+    if (auto error = lua_json::to_json(L, index, "value", core_of(L).options.memory_limit, value)) {
       scratch.error = "alc.json_encode: " + *error;
       return false;
     }

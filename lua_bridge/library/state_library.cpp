@@ -42,7 +42,8 @@ void check_number_or_nil(lua_State* L, int index) {
 bool convert(lua_State* L, int index, const std::string& root, const char* field,
              nlohmann::json& out, scratch_buffers& scratch) {
   if (index == 0) return true;
-  if (auto error = lua_json::to_json(L, index, root + "." + field, out)) {
+  if (auto error =
+          lua_json::to_json(L, index, root + "." + field, core_of(L).options.memory_limit, out)) {
     scratch.error = "alc." + *error;
     return false;
   }
