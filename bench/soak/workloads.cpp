@@ -155,6 +155,11 @@ alc::session_spec cancel_running_spec(std::uint64_t) {
                   "')\nlocal n = 0\nwhile true do n = n + 1 end");
 }
 std::string cancel_running_check(const alc::terminal_outcome& o, std::uint64_t) {
+  // The spinner shares the runtime's short CPU limit (for the cpu_limit
+  // workload): on a loaded machine the limit can end it before the cancel
+  // arrives, and a cancel of an ended session is rightly a no-op. Either
+  // end is correct; anything else is a mismatch.
+  if (expect_failure(o, alc::failure_kind::cpu_limit, "cpu_limit").empty()) return {};
   return expect_cancelled<alc::running_state>(o, "running");
 }
 
