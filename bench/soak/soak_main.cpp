@@ -82,8 +82,8 @@ void print_settings(const options& o, const alc::runtime_options& rt) {
 
 /// Waits for the driver; a run in which no session is checked for two
 /// minutes is stuck (a bug), and ends the process rather than hang.
-driver_report wait_for(std::future<driver_report>& future,
-                       const std::atomic<std::uint64_t>& closed) {
+template <class T>
+T wait_for(std::future<T>& future, const std::atomic<std::uint64_t>& closed) {
   std::uint64_t last = closed.load();
   auto last_change = std::chrono::steady_clock::now();
   while (future.wait_for(std::chrono::seconds{1}) != std::future_status::ready) {
@@ -165,16 +165,31 @@ int main(int argc, char** argv) {
     sampler sampling(rt.client(), closed, o.sample_interval());
     std::promise<driver_report> promise;
     auto future = promise.get_future();
+    std::promise<void> paused;
+    auto paused_future = paused.get_future();
     const auto started = std::chrono::steady_clock::now();
-    start_driver(system,
-                 driver_setup{rt.registry(), o.sessions, o.in_flight, &closed, sessions_mix},
-                 promise);
+    const auto driver =
+        start_driver(system,
+                     driver_setup{rt.registry(), o.sessions, o.in_flight, o.warmup_sessions(),
+                                  &paused, &closed, sessions_mix},
+                     promise);
+    std::chrono::steady_clock::duration paused_for{0};
+    if (o.warmup_sessions() != 0 && o.warmup_sessions() < o.sessions) {
+      // Warmed up: with nothing running and the table emptied by the sweep,
+      // the RSS is what the runtime keeps, the reference for the end.
+      wait_for(paused_future, closed);
+      const auto pause_started = std::chrono::steady_clock::now();
+      wait_for_drain(rt.client(), std::chrono::seconds{15});
+      sampling.take("warm_drained");
+      paused_for = std::chrono::steady_clock::now() - pause_started;
+      resume_driver(driver);
+    }
     report = wait_for(future, closed);
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started - paused_for)
+                  .count();
     sampling.stop();
     progress().end(std::to_string(report.tally.mismatches()) + " mismatches");
-    // Ended sessions leave the table after the TTL; the RSS once it is empty
-    // shows what the run left behind outside the table.
+    // The same at the end: what the run left behind outside the table.
     wait_for_drain(rt.client(), std::chrono::seconds{15});
     sampling.take("drained");
     // What the allocator keeps cached for reuse is not what the run leaked:
