@@ -24,7 +24,7 @@ namespace {
       "  --threads N       CAF scheduler threads (default 2)\n"
       "  --warmup N        sessions before the reference RSS (default 10%% of the run)\n"
       "  --sample-every N  sessions between RSS samples (default 1%% of the run)\n"
-      "  --out DIR         soak.dat and, with gnuplot, soak.png (default soak-results)\n"
+      "  --out DIR         plot data and, with gnuplot, soak.png (default soak-results)\n"
       "  --no-plots        do not call gnuplot\n"
       "  --state-dir DIR   alc.state-dir (default a fresh folder in /dev/shm, removed after)\n"
       "  --packages DIR    the fork children's packages (default the source tree's)\n"

@@ -18,7 +18,7 @@ struct options {
   int threads = 2;                   ///< scheduler.max-threads
   std::uint64_t warmup = 0;          ///< sessions before the reference RSS; 0: 10% of the run
   std::uint64_t sample_every = 0;    ///< sessions between samples; 0: 1% of the run
-  std::string out = "soak-results";  ///< soak.dat and (with gnuplot) soak.png
+  std::string out = "soak-results";  ///< soak.dat, soak_empty.dat and (with gnuplot) soak.png
   bool plots = true;
   std::string state_dir;             ///< alc.state-dir; empty: a fresh folder on tmpfs (/dev/shm)
   std::string packages;              ///< the fork children's packages (default bench/soak/packages)

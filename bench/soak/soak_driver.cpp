@@ -159,10 +159,12 @@ class soak_driver final : public caf::event_based_actor {
     const std::uint64_t n = *rec.n;
     const std::size_t w = setup_.sessions_mix.workload_of(n);
     tally_.record(w, n, outcome_key(*rec.outcome), workloads()[w].check(*rec.outcome, n));
-    if (const auto* done = std::get_if<alc::done_state>(&*rec.outcome);
-        done != nullptr && workloads()[w].name == std::string_view(state_workload) &&
-        done->value.is_number_integer()) {
-      tally_.record_count(state_namespace_of(n), done->value.get<std::int64_t>());
+    if (workloads()[w].name == std::string_view(state_workload)) {
+      const auto* done = std::get_if<alc::done_state>(&*rec.outcome);
+      std::optional<std::int64_t> count;
+      if (done != nullptr && done->value.is_number_integer())
+        count = done->value.get<std::int64_t>();
+      tally_.record_count(state_namespace_of(n), count);
     }
     // Without subscribers an ended session is evictable: the TTL sweep takes it.
     send(rec.session, alc::unsubscribe_atom_v, caf::actor_cast<caf::actor>(this));
@@ -201,7 +203,7 @@ class soak_driver final : public caf::event_based_actor {
   }
 
   void deliver() {
-    tally_.check_counters();
+    tally_.finish();
     driver_report report;
     report.tally = std::move(tally_);
     report.sessions = checked_;

@@ -7,8 +7,8 @@
 //   alc_soak [--sessions N] [--quick] [--in-flight N] [--threads N] ...
 //
 // stdout: a JSON line for the settings, one per sample, one for the summary,
-// then the summary as markdown tables. --out DIR gets soak.dat and, with
-// gnuplot, soak.png. The exit status is 1 when a session missed its
+// then the summary as markdown tables. --out DIR gets soak.dat,
+// soak_empty.dat and, with gnuplot, soak.png. The exit status is 1 when a session missed its
 // workload's outcome (or a verb was refused), 3 when the run stalled; never
 // for speed or memory: "flat" is reported, not asserted.
 #include <stdlib.h>
@@ -111,13 +111,20 @@ void wait_for_drain(const alc::client& client, std::chrono::seconds limit) {
   }
 }
 
+/// soak.dat: the samples under load; soak_empty.dat: those with the table empty.
 void write_plot_data(const std::vector<sample>& samples, const std::string& out_dir) {
   std::ofstream dat(out_dir + "/soak.dat");
+  std::ofstream empty(out_dir + "/soak_empty.dat");
   dat << "# sessions rss_mib table seconds\n";
+  empty << "# sessions rss_mib\n";
   for (const auto& s : samples) {
-    if (s.phase != "run") continue;
-    dat << s.sessions << ' ' << static_cast<double>(s.rss) / (1024.0 * 1024.0) << ' '
-        << (s.stats ? s.stats->live : -1) << ' ' << s.seconds << '\n';
+    const double rss_mib = static_cast<double>(s.rss) / (1024.0 * 1024.0);
+    if (s.phase == "run") {
+      dat << s.sessions << ' ' << rss_mib << ' ' << (s.stats ? s.stats->live : -1) << ' '
+          << s.seconds << '\n';
+    } else if (s.phase == "warm_drained" || s.phase == "drained") {
+      empty << s.sessions << ' ' << rss_mib << '\n';
+    }
   }
 }
 

@@ -151,6 +151,8 @@ std::string summary_json(const summary& s, const driver_report& report) {
       {"workloads", std::move(workloads_json)},
       {"mismatches", report.tally.mismatches()},
       {"mismatch_examples", report.tally.examples()},
+      {"overcharged", report.tally.overcharged()},
+      {"overcharged_examples", report.tally.overcharged_examples()},
   };
   return j.dump();
 }
@@ -204,6 +206,11 @@ std::string summary_markdown(const summary& s, const driver_report& report) {
   }
   md += "\nmismatches: " + count_text(report.tally.mismatches()) + "\n";
   for (const auto& example : report.tally.examples()) md += "- " + example + "\n";
+  md +=
+      "\novercharged (cpu_limit on a session that uses a few ms of CPU; a mismatch above 1 in "
+      "1000 sessions): " +
+      count_text(report.tally.overcharged()) + "\n";
+  for (const auto& example : report.tally.overcharged_examples()) md += "- " + example + "\n";
   return md;
 }
 

@@ -154,7 +154,11 @@ alc::session_spec cancel_running_spec(std::uint64_t) {
   return run_code(std::string("alc.log('info', '") + spin_message +
                   "')\nlocal n = 0\nwhile true do n = n + 1 end");
 }
+// The script spins until something ends it: the driver's cancel, or the CPU
+// limit when the cancel is slower than that (a loaded machine). Both are
+// right; the table counts which it was.
 std::string cancel_running_check(const alc::terminal_outcome& o, std::uint64_t) {
+  if (expect_failure(o, alc::failure_kind::cpu_limit, "cpu_limit").empty()) return {};
   return expect_cancelled<alc::running_state>(o, "running");
 }
 
