@@ -17,17 +17,18 @@ namespace {
       status == 0 ? stdout : stderr,
       "usage: alc_soak [--sessions N] [--quick] [--in-flight N] [--threads N] [--warmup N]\n"
       "                [--sample-every N] [--out DIR] [--no-plots] [--state-dir DIR]\n"
-      "                [--packages DIR] [--only LIST]\n"
+      "                [--packages DIR] [--only LIST] [--cpu-limit-ms N]\n"
       "  --sessions N      sessions in total (default 1000000)\n"
       "  --quick           20000 sessions, a few seconds: what CI runs\n"
       "  --in-flight N     sessions going at once (default 1000)\n"
       "  --threads N       CAF scheduler threads (default 2)\n"
       "  --warmup N        sessions before the reference RSS (default 10%% of the run)\n"
       "  --sample-every N  sessions between RSS samples (default 1%% of the run)\n"
-      "  --out DIR         soak.dat and, with gnuplot, soak.png (default soak-results)\n"
+      "  --out DIR         plot data and, with gnuplot, soak.png (default soak-results)\n"
       "  --no-plots        do not call gnuplot\n"
       "  --state-dir DIR   alc.state-dir (default a fresh folder in /dev/shm, removed after)\n"
       "  --packages DIR    the fork children's packages (default the source tree's)\n"
+      "  --cpu-limit-ms N  alc.cpu-limit of the runtime (default 200)\n"
       "  --only LIST       comma-separated workloads to run, in their proportions:\n"
       "                    trivial,llm,state,fork,error,runtime_error,compile_error,\n"
       "                    cancel_paused,cancel_running,memory_one,memory_many,cpu_limit\n");
@@ -78,6 +79,8 @@ options parse_options(int argc, char** argv) {
       o.state_dir = value();
     } else if (arg == "--packages") {
       o.packages = value();
+    } else if (arg == "--cpu-limit-ms") {
+      o.cpu_limit_ms = std::max<std::uint64_t>(1, count_of(value()));
     } else if (arg == "--only") {
       std::stringstream names(value());
       for (std::string name; std::getline(names, name, ',');) {
@@ -103,7 +106,7 @@ alc::runtime_options runtime_settings(const options& o, const std::string& state
   opts.sweep_interval = 250ms;
   opts.slice = 2ms;
   opts.memory_limit = std::size_t{2} << 20;
-  opts.cpu_limit = 50ms;
+  opts.cpu_limit = std::chrono::milliseconds{o.cpu_limit_ms};
   opts.state_dir = state_dir;
   opts.package_paths = {o.packages};
   return opts;

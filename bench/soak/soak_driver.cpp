@@ -15,6 +15,9 @@
 namespace alc_bench::soak {
 namespace {
 
+using go_atom = caf::atom_constant<caf::atom("soakgo")>;
+constexpr go_atom go_atom_v{};
+
 class soak_driver final : public caf::event_based_actor {
  public:
   soak_driver(caf::actor_config& cfg, driver_setup setup, std::promise<driver_report>* out)
@@ -22,9 +25,13 @@ class soak_driver final : public caf::event_based_actor {
 
   caf::behavior make_behavior() override {
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
-    for (std::size_t i = 0; i < setup_.in_flight && launched_ < setup_.sessions; ++i) spawn_one();
+    fill();
     if (setup_.sessions == 0) deliver();
     return {
+        [this](go_atom) {
+          resumed_ = true;
+          fill();
+        },
         [this](std::string& id, alc::session_handle& session) { on_spawned(id, session); },
         [this](alc::event_atom, const std::string& id, const alc::session_event& event) {
           on_event(id, event);
@@ -152,10 +159,12 @@ class soak_driver final : public caf::event_based_actor {
     const std::uint64_t n = *rec.n;
     const std::size_t w = setup_.sessions_mix.workload_of(n);
     tally_.record(w, n, outcome_key(*rec.outcome), workloads()[w].check(*rec.outcome, n));
-    if (const auto* done = std::get_if<alc::done_state>(&*rec.outcome);
-        done != nullptr && workloads()[w].name == std::string_view(state_workload) &&
-        done->value.is_number_integer()) {
-      tally_.record_count(state_namespace_of(n), done->value.get<std::int64_t>());
+    if (workloads()[w].name == std::string_view(state_workload)) {
+      const auto* done = std::get_if<alc::done_state>(&*rec.outcome);
+      std::optional<std::int64_t> count;
+      if (done != nullptr && done->value.is_number_integer())
+        count = done->value.get<std::int64_t>();
+      tally_.record_count(state_namespace_of(n), count);
     }
     // Without subscribers an ended session is evictable: the TTL sweep takes it.
     send(rec.session, alc::unsubscribe_atom_v, caf::actor_cast<caf::actor>(this));
@@ -173,12 +182,28 @@ class soak_driver final : public caf::event_based_actor {
     ++checked_;
     setup_.closed->store(checked_, std::memory_order_relaxed);
     ++progress().done;
-    if (launched_ < setup_.sessions) spawn_one();
-    if (checked_ == setup_.sessions) deliver();
+    if (may_spawn()) spawn_one();
+    if (checked_ == setup_.sessions) {
+      deliver();
+    } else if (pausing() && checked_ == setup_.pause_at) {
+      setup_.paused->set_value();
+    }
+  }
+
+  bool pausing() const { return setup_.pause_at != 0 && setup_.pause_at < setup_.sessions; }
+
+  bool may_spawn() const {
+    if (launched_ >= setup_.sessions) return false;
+    return !pausing() || resumed_ || launched_ < setup_.pause_at;
+  }
+
+  /// Spawns until `in_flight` sessions are going (or none may start now).
+  void fill() {
+    while (launched_ - checked_ < setup_.in_flight && may_spawn()) spawn_one();
   }
 
   void deliver() {
-    tally_.check_counters();
+    tally_.finish();
     driver_report report;
     report.tally = std::move(tally_);
     report.sessions = checked_;
@@ -194,6 +219,7 @@ class soak_driver final : public caf::event_based_actor {
   std::uint64_t checked_ = 0;
   std::uint64_t llm_calls_ = 0;
   std::uint64_t cancels_ = 0;
+  bool resumed_ = false;                ///< past the pause
   std::deque<std::uint64_t> spawning_;  ///< session numbers of spawns not answered yet, in order
   std::unordered_map<std::string, record> records_;
   std::unordered_map<caf::actor_addr, std::string> ids_by_actor_;
@@ -202,8 +228,13 @@ class soak_driver final : public caf::event_based_actor {
 
 }  // namespace
 
-void start_driver(caf::actor_system& system, driver_setup setup, std::promise<driver_report>& out) {
-  system.spawn<soak_driver>(std::move(setup), &out);
+caf::actor start_driver(caf::actor_system& system, driver_setup setup,
+                        std::promise<driver_report>& out) {
+  return system.spawn<soak_driver>(std::move(setup), &out);
+}
+
+void resume_driver(const caf::actor& driver) {
+  caf::anon_send(driver, go_atom_v);
 }
 
 }  // namespace alc_bench::soak

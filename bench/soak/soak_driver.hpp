@@ -21,9 +21,12 @@ struct driver_setup {
   alc::registry_handle registry;
   std::uint64_t sessions = 0;  ///< in total
   std::size_t in_flight = 0;   ///< spawned and not yet checked, at most
-  std::atomic<std::uint64_t>* closed = nullptr;
-  mix sessions_mix;  ///< which workload each session runs  ///< sessions checked so far (read by
-                     ///< the sampler)
+  /// After this many sessions the driver stops spawning, tells `paused` once
+  /// they are all checked, and goes on when resumed (resume_driver). 0: never.
+  std::uint64_t pause_at = 0;
+  std::promise<void>* paused = nullptr;
+  std::atomic<std::uint64_t>* closed = nullptr;  ///< sessions checked so far (the sampler reads it)
+  mix sessions_mix;                              ///< which workload each session runs
 };
 
 struct driver_report {
@@ -34,6 +37,10 @@ struct driver_report {
 };
 
 /// Spawns the driver; `out` receives the report once every session is checked.
-void start_driver(caf::actor_system& system, driver_setup setup, std::promise<driver_report>& out);
+caf::actor start_driver(caf::actor_system& system, driver_setup setup,
+                        std::promise<driver_report>& out);
+
+/// Lets a driver that paused at `pause_at` go on.
+void resume_driver(const caf::actor& driver);
 
 }  // namespace alc_bench::soak

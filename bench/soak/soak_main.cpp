@@ -7,8 +7,8 @@
 //   alc_soak [--sessions N] [--quick] [--in-flight N] [--threads N] ...
 //
 // stdout: a JSON line for the settings, one per sample, one for the summary,
-// then the summary as markdown tables. --out DIR gets soak.dat and, with
-// gnuplot, soak.png. The exit status is 1 when a session missed its
+// then the summary as markdown tables. --out DIR gets soak.dat,
+// soak_empty.dat and, with gnuplot, soak.png. The exit status is 1 when a session missed its
 // workload's outcome (or a verb was refused), 3 when the run stalled; never
 // for speed or memory: "flat" is reported, not asserted.
 #include <stdlib.h>
@@ -82,8 +82,8 @@ void print_settings(const options& o, const alc::runtime_options& rt) {
 
 /// Waits for the driver; a run in which no session is checked for two
 /// minutes is stuck (a bug), and ends the process rather than hang.
-driver_report wait_for(std::future<driver_report>& future,
-                       const std::atomic<std::uint64_t>& closed) {
+template <class T>
+T wait_for(std::future<T>& future, const std::atomic<std::uint64_t>& closed) {
   std::uint64_t last = closed.load();
   auto last_change = std::chrono::steady_clock::now();
   while (future.wait_for(std::chrono::seconds{1}) != std::future_status::ready) {
@@ -111,13 +111,20 @@ void wait_for_drain(const alc::client& client, std::chrono::seconds limit) {
   }
 }
 
+/// soak.dat: the samples under load; soak_empty.dat: those with the table empty.
 void write_plot_data(const std::vector<sample>& samples, const std::string& out_dir) {
   std::ofstream dat(out_dir + "/soak.dat");
+  std::ofstream empty(out_dir + "/soak_empty.dat");
   dat << "# sessions rss_mib table seconds\n";
+  empty << "# sessions rss_mib\n";
   for (const auto& s : samples) {
-    if (s.phase != "run") continue;
-    dat << s.sessions << ' ' << static_cast<double>(s.rss) / (1024.0 * 1024.0) << ' '
-        << (s.stats ? s.stats->live : -1) << ' ' << s.seconds << '\n';
+    const double rss_mib = static_cast<double>(s.rss) / (1024.0 * 1024.0);
+    if (s.phase == "run") {
+      dat << s.sessions << ' ' << rss_mib << ' ' << (s.stats ? s.stats->live : -1) << ' '
+          << s.seconds << '\n';
+    } else if (s.phase == "warm_drained" || s.phase == "drained") {
+      empty << s.sessions << ' ' << rss_mib << '\n';
+    }
   }
 }
 
@@ -165,16 +172,31 @@ int main(int argc, char** argv) {
     sampler sampling(rt.client(), closed, o.sample_interval());
     std::promise<driver_report> promise;
     auto future = promise.get_future();
+    std::promise<void> paused;
+    auto paused_future = paused.get_future();
     const auto started = std::chrono::steady_clock::now();
-    start_driver(system,
-                 driver_setup{rt.registry(), o.sessions, o.in_flight, &closed, sessions_mix},
-                 promise);
+    const auto driver =
+        start_driver(system,
+                     driver_setup{rt.registry(), o.sessions, o.in_flight, o.warmup_sessions(),
+                                  &paused, &closed, sessions_mix},
+                     promise);
+    std::chrono::steady_clock::duration paused_for{0};
+    if (o.warmup_sessions() != 0 && o.warmup_sessions() < o.sessions) {
+      // Warmed up: with nothing running and the table emptied by the sweep,
+      // the RSS is what the runtime keeps, the reference for the end.
+      wait_for(paused_future, closed);
+      const auto pause_started = std::chrono::steady_clock::now();
+      wait_for_drain(rt.client(), std::chrono::seconds{15});
+      sampling.take("warm_drained");
+      paused_for = std::chrono::steady_clock::now() - pause_started;
+      resume_driver(driver);
+    }
     report = wait_for(future, closed);
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started - paused_for)
+                  .count();
     sampling.stop();
     progress().end(std::to_string(report.tally.mismatches()) + " mismatches");
-    // Ended sessions leave the table after the TTL; the RSS once it is empty
-    // shows what the run left behind outside the table.
+    // The same at the end: what the run left behind outside the table.
     wait_for_drain(rt.client(), std::chrono::seconds{15});
     sampling.take("drained");
     // What the allocator keeps cached for reuse is not what the run leaked:

@@ -1,8 +1,8 @@
 #pragma once
 // The soak test's mixed workload: what each session runs and the one
-// outcome it must end with. Session n of the run gets workload_of(n); every
-// block of 1000 consecutive sessions holds each workload `per_mille` times,
-// spread through the block, so any stretch of the run has the whole mix.
+// outcome it must end with. Session n of the run gets mix::workload_of(n);
+// every block of 10,000 consecutive sessions holds each workload `weight`
+// times, spread through the block, so any stretch of the run has the mix.
 //
 // The driver reacts to two signals only, so it never has to know a
 // session's workload before its spawn reply arrives:
@@ -34,14 +34,14 @@ std::string answer_to(const std::string& prompt);
 
 struct workload {
   const char* name;
-  int per_mille;  ///< sessions of this workload in every 1000
+  int weight;  ///< sessions of this workload in every 10,000
   /// The spec of session `n` (its code and ctx).
   alc::session_spec (*spec)(std::uint64_t n);
   /// Empty when `outcome` is the one session `n` must end with; else what is wrong.
   std::string (*check)(const alc::terminal_outcome& outcome, std::uint64_t n);
 };
 
-/// Every workload; weights sum to 1000.
+/// Every workload; weights sum to 10,000.
 const std::vector<workload>& workloads();
 
 /// Which workload each session runs: the whole table, or (to look at a few
