@@ -17,9 +17,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -285,7 +288,11 @@ void run_script(const std::string& script, FuzzedDataProvider& in) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  (void)catalogue();
+  const auto& functions = catalogue();
+  if (printing()) {
+    std::fprintf(stderr, "%zu reachable functions:\n", functions.size());
+    for (const auto& f : functions) std::fprintf(stderr, "  %s\n", f.c_str());
+  }
   return 0;
 }
 

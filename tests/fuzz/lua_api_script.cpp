@@ -265,7 +265,7 @@ local function is_name(k) return k:match("^[%a_][%w_]*$") ~= nil end
 local function walk(value, expr, depth)
   local kind = type(value)
   if kind == "function" then out[#out + 1] = expr return end
-  if (kind ~= "table" and kind ~= "userdata") or seen[value] or depth > 4 then return end
+  if (kind ~= "table" and kind ~= "userdata") or seen[value] or depth > 6 then return end
   seen[value] = true
   if kind == "table" then
     local names = {}
@@ -288,7 +288,13 @@ local roots = {}
 for k in next, _G do if type(k) == "string" then roots[#roots + 1] = k end end
 table.sort(roots)
 for _, k in ipairs(roots) do walk(_G[k], k, 1) end
-walk(io.stdout, "io.stdout", 1)
+-- The standard files hide their metatable: try the methods files have.
+for _, file in ipairs({"stdout", "stderr", "stdin"}) do
+  for _, method in ipairs({"close", "flush", "lines", "read", "seek", "setvbuf", "write"}) do
+    local ok, f = pcall(function() return io[file][method] end)
+    if ok and type(f) == "function" then out[#out + 1] = "io." .. file .. "." .. method end
+  end
+end
 walk(alc.math.rng_create(1), "alc.math.rng_create(1)", 1)
 walk(alc.json_decode("[]"), "alc.json_decode('[]')", 1)
 walk(require("cot"), "require('cot')", 1)
