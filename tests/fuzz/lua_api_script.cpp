@@ -500,9 +500,21 @@ std::string script_writer::metatable(int depth) {
 }
 
 std::string script_writer::table_value(int depth) {
-  switch (in_.ConsumeIntegralInRange(0, 7)) {
+  switch (in_.ConsumeIntegralInRange(0, 10)) {
     case 0:
       return "{}";
+    case 8: {  // numbers, what alc.math reads
+      std::string out = "{";
+      const int count = in_.ConsumeIntegralInRange(1, 8);
+      for (int i = 0; i < count; ++i) out += number() + ", ";
+      return out + "}";
+    }
+    case 9: {  // words, what the text helpers and batches read
+      std::string out = "{";
+      const int count = in_.ConsumeIntegralInRange(1, 5);
+      for (int i = 0; i < count; ++i) out += quoted(pick(in_, words)) + ", ";
+      return out + "}";
+    }
     case 1: {  // an array
       std::string out = "{";
       const int count = in_.ConsumeIntegralInRange(1, 6);
@@ -552,7 +564,10 @@ std::string script_writer::value(int depth) {
   if (depth >= max_depth || in_.remaining_bytes() == 0) {
     return in_.ConsumeBool() ? integer() : quoted(pick(in_, words));
   }
-  switch (in_.ConsumeIntegralInRange(0, 19)) {
+  switch (in_.ConsumeIntegralInRange(0, 21)) {
+    case 20:
+    case 21:
+      return number();
     case 0:
       return "nil";
     case 1:
@@ -600,7 +615,17 @@ std::string script_writer::function_expression() {
 }
 
 std::string script_writer::call_statement(int depth) {
-  return slot() + " = " + function_expression() + "(" + arguments(depth) + ")";
+  const std::string function = function_expression();
+  // alc.math's draws take an rng first; without one they never get past it.
+  const bool draws =
+      function.find("alc.math.") != std::string::npos &&
+      (function.find("sample") != std::string::npos || function.find("rng_") != std::string::npos ||
+       function.find("shuffle") != std::string::npos);
+  std::string args = arguments(depth);
+  if (draws && in_.ConsumeIntegralInRange(0, 3) != 0) {
+    args = "alc.math.rng_create(" + integer() + ")" + (args.empty() ? "" : ", " + args);
+  }
+  return slot() + " = " + function + "(" + args + ")";
 }
 
 std::string script_writer::in_context(const std::string& body, int depth) {
