@@ -8,6 +8,7 @@ packages=(
   libcaf-dev liblua5.4-dev nlohmann-json3-dev catch2 libedit-dev libcli11-dev
   libmimalloc-dev libboost-math-dev libtomlplusplus-dev
   gnuplot-nox
+  clang libclang-rt-14-dev  # the fuzzers: clang 14 and its libFuzzer/sanitizer runtimes
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite twice:
-# a normal build and an ASan+UBSan build. Also proves the benchmarks run.
+# a normal build and an ASan+UBSan build. Also proves the benchmarks run, and
+# runs every fuzzer for a short while (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,7 @@ echo "== ASan+UBSan build"
 scripts/build.sh asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure
+
+echo "== fuzzers (clang, libFuzzer, ASan+UBSan): 45 s each"
+scripts/build.sh fuzz
+scripts/fuzz.sh 45
