@@ -1,6 +1,8 @@
 #include "lua_bridge/execution_meter.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "lua_bridge/vm_core.hpp"
@@ -13,6 +15,33 @@ void execution_meter::condemn(failure_kind kind, std::string message) {
   doom_message = std::move(message);
 }
 
+namespace {
+
+// Past the slice's end where the script cannot yield: true while the grace
+// period lasts, then it condemns the session.
+bool within_grace(vm_core& core, const char* where) {
+  execution_meter& meter = core.meter;
+  const auto grace_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(core.options.non_yieldable_grace)
+          .count();
+  if (core.now_us() - meter.slice_started_us <= grace_us) return true;
+  meter.condemn(failure_kind::cpu_limit,
+                std::string("cpu_limit: the script ran past its time slice for longer than the "
+                            "grace period inside ") +
+                    where);
+  return false;
+}
+
+// Condemned: raise, and again at every instruction until the error escapes
+// any pcall the script wraps around it.
+[[noreturn]] void raise_doom(lua_State* L, const execution_meter& meter) {
+  lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1);
+  luaL_error(L, "%s", meter.doom_message.c_str());
+  std::abort();  // luaL_error does not return
+}
+
+}  // namespace
+
 void preemption_hook(lua_State* L, lua_Debug*) {
   vm_core& core = core_of(L);
   execution_meter& meter = core.meter;
@@ -21,18 +50,12 @@ void preemption_hook(lua_State* L, lua_Debug*) {
       lua_sethook(L, nullptr, 0, 0);  // armed during an earlier slice: stale
       return;
     }
-    if (!lua_isyieldable(L)) {
-      const auto grace_us =
-          std::chrono::duration_cast<std::chrono::microseconds>(core.options.non_yieldable_grace)
-              .count();
-      if (core.now_us() - meter.slice_started_us <= grace_us) {
-        lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1000);  // look again soon
-        return;
-      }
-      meter.condemn(failure_kind::cpu_limit,
-                    "cpu_limit: the script ran past its time slice for longer than the grace "
-                    "period inside a call that cannot be interrupted (a metamethod, a table.sort "
-                    "comparator, a string.gsub callback ...)");
+    if (!lua_isyieldable(L) &&
+        within_grace(core,
+                     "a call that cannot be interrupted (a metamethod, a table.sort "
+                     "comparator, a string.gsub callback ...)")) {
+      lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1000);  // look again soon
+      return;
     }
   }
   if (lua_isyieldable(L)) {
@@ -41,10 +64,21 @@ void preemption_hook(lua_State* L, lua_Debug*) {
     lua_yield(L, 0);
     return;
   }
-  // Condemned where it cannot yield: raise, and again at every instruction
-  // until the error escapes any pcall the script wraps around it.
-  lua_sethook(L, preemption_hook, LUA_MASKCOUNT, 1);
-  luaL_error(L, "%s", meter.doom_message.c_str());
+  raise_doom(L, meter);
+}
+
+void check_slice_deadline(lua_State* L) {
+  vm_core& core = core_of(L);
+  execution_meter& meter = core.meter;
+  if (!meter.doom) {
+    if (!meter.slot.preempt_requested()) return;
+    if (within_grace(core,
+                     "a library function that cannot be interrupted (string matching, "
+                     "table.move ...)")) {
+      return;
+    }
+  }
+  raise_doom(L, meter);
 }
 
 }  // namespace alc

@@ -15,6 +15,14 @@ namespace alc {
 /// The preemption hook (armed asynchronously by the clock).
 void preemption_hook(lua_State* L, lua_Debug* ar);
 
+/// For C functions whose running time their arguments decide rather than
+/// their memory (pattern matching, table.move ...): call it every few
+/// thousand steps. Past the slice's end such a function cannot yield, so it
+/// gets the grace period of any call that cannot yield; after that the
+/// session is condemned and this raises cpu_limit (a Lua error: nothing
+/// with a destructor may be on the C++ stack). Costs two relaxed loads.
+void check_slice_deadline(lua_State* L);
+
 /// CPU used over the slices, what the preemption hook shares with the VM,
 /// and a forced end once one is decided.
 struct execution_meter {
