@@ -5,7 +5,8 @@
 // These replacements (modelled on lcorolib's) recognise it, yield it on up
 // to the host, and when the host resumes them, resume the inner coroutine
 // where it stopped, so the script never sees the runtime's yields. They
-// also tell the preemption slot which thread runs, so the clock arms that one.
+// also tell the preemption slot which thread runs, so the clock arms that one
+// (coroutine.close too: the __close handlers it runs run in the coroutine).
 #include "lua_bridge/vm_core.hpp"
 #include "lua_bridge/vm_setup.hpp"
 
@@ -21,6 +22,16 @@ bool is_runtime_yield(lua_State* co, int results) {
 }
 
 int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int results);
+
+// Runs co's pending __close handlers (lua_resetthread, which cannot raise)
+// with co as the thread the clock preempts: they run there, not in L.
+int close_thread(lua_State* L, lua_State* co) {
+  execution_meter& meter = core_of(L).meter;
+  meter.slot.set_running(co);
+  const int status = lua_resetthread(co);
+  meter.slot.set_running(L);
+  return status;
+}
 int resume_loop(lua_State* L, lua_State* co, int args, resume_mode mode);
 
 // The host resumed us after we passed a runtime yield up: resume `co` again.
@@ -63,7 +74,9 @@ int resume_loop(lua_State* L, lua_State* co, int args, resume_mode mode) {
                         "table.sort comparator ...)");
     }
     // Preempted where we cannot pass it up: let co run on; the clock keeps
-    // asking and the grace period bounds the overrun.
+    // asking and the grace period bounds the overrun (past it, this raises
+    // cpu_limit: co always could yield, so its hook never counts the grace).
+    check_slice_deadline(L);
     args = 0;
   }
 }
@@ -97,11 +110,12 @@ int finish(lua_State* L, lua_State* co, resume_mode mode, int status, int result
   }
   if (results >= 0) lua_xmove(co, L, 1);
   int error_status = lua_status(co);
-  if (error_status != LUA_OK && error_status != LUA_YIELD) {
+  if (error_status != LUA_OK && error_status != LUA_YIELD && !core_of(L).meter.doom) {
     // The error happened in the coroutine: close its to-be-closed
     // variables, like auxwrap (never when the resume itself was refused:
-    // then `co` may be the running thread).
-    error_status = lua_resetthread(co);
+    // then `co` may be the running thread). Not in a condemned session:
+    // its error may have left co's hooks off, and a __close could spin.
+    error_status = close_thread(L, co);
     lua_xmove(co, L, 1);
   }
   if (error_status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
@@ -116,6 +130,31 @@ int bridged_resume(lua_State* L) {
   lua_State* co = lua_tothread(L, 1);
   luaL_argexpected(L, co != nullptr, 1, "thread");  // the stock message
   return resume_loop(L, co, lua_gettop(L) - 1, resume_mode::resume);
+}
+
+// coroutine.close: the stock function, run with co as the preempted
+// thread, in a protected call so the running thread is restored before an
+// error ("cannot close a running coroutine") goes on. A condemned session
+// closes nothing (see finish).
+int bridged_close(lua_State* L) {
+  lua_State* co = lua_tothread(L, 1);
+  luaL_argexpected(L, co != nullptr, 1, "thread");  // named after this function, as stock
+  if (co == L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  check_slice_deadline(L);
+  execution_meter& meter = core_of(L).meter;
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  meter.slot.set_running(co);
+  const int status = lua_pcall(L, 1, LUA_MULTRET, 0);
+  meter.slot.set_running(L);
+  if (status != LUA_OK) return lua_error(L);
+  return lua_gettop(L);
 }
 
 int bridged_wrap_call(lua_State* L) {
@@ -139,6 +178,9 @@ void install_coroutine_bridge(lua_State* L) {
   lua_setfield(L, -2, "resume");
   lua_pushcfunction(L, bridged_wrap);
   lua_setfield(L, -2, "wrap");
+  lua_getfield(L, -1, "close");
+  lua_pushcclosure(L, bridged_close, 1);
+  lua_setfield(L, -2, "close");
 }
 
 }  // namespace alc

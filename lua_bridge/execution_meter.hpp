@@ -12,8 +12,11 @@
 
 namespace alc {
 
-/// The preemption hook (armed asynchronously by the clock).
+/// The preemption hook (armed asynchronously by the clock). It watches
+/// calls as well as instructions: a C function that a C loop calls (a
+/// table.sort comparator, an __index) runs no instruction of its own.
 void preemption_hook(lua_State* L, lua_Debug* ar);
+constexpr int preemption_mask = LUA_MASKCOUNT | LUA_MASKCALL;
 
 /// For C functions whose running time their arguments decide rather than
 /// their memory (pattern matching, table.move ...): call it every few
@@ -23,10 +26,15 @@ void preemption_hook(lua_State* L, lua_Debug* ar);
 /// with a destructor may be on the C++ stack). Costs two relaxed loads.
 void check_slice_deadline(lua_State* L);
 
+/// The same rule without raising, for C++ work that must unwind first: true
+/// once the session is condemned; the caller then stops, releases what it
+/// holds and calls check_slice_deadline.
+bool slice_overrun(lua_State* L);
+
 /// CPU used over the slices, what the preemption hook shares with the VM,
 /// and a forced end once one is decided.
 struct execution_meter {
-  execution_meter() : slot(&preemption_hook) {}
+  execution_meter() : slot(&preemption_hook, preemption_mask) {}
 
   /// Ends the session at the next opportunity, whatever the script catches.
   /// The first reason wins.

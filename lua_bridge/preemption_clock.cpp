@@ -69,7 +69,7 @@ void preemption_clock::scan(int64_t now) {
         // lua_sethook is the one Lua call meant to be made asynchronously
         // (lua.c does it from a signal handler); the hook yields at the next
         // instruction. Re-arming every tick covers a thread switch mid-slice.
-        lua_sethook(thread, slot->hook_, LUA_MASKCOUNT, 1);
+        lua_sethook(thread, slot->hook_, slot->mask_, 1);
       }
     }
     cell.busy.store(false, std::memory_order_release);

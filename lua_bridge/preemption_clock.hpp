@@ -25,7 +25,8 @@ class preemption_slot {
  public:
   using hook_fn = void (*)(lua_State*, lua_Debug*);
 
-  explicit preemption_slot(hook_fn hook) : hook_(hook) {}
+  /// The clock arms `hook` with `mask` (LUA_MASKCOUNT and more) and a count of 1.
+  preemption_slot(hook_fn hook, int mask) : hook_(hook), mask_(mask) {}
   preemption_slot(const preemption_slot&) = delete;
   preemption_slot& operator=(const preemption_slot&) = delete;
 
@@ -45,6 +46,7 @@ class preemption_slot {
   };
 
   hook_fn hook_;
+  int mask_;
   std::atomic<lua_State*> running_{nullptr};
   std::atomic<int64_t> deadline_us_{0};
   std::atomic<bool> preempt_requested_{false};

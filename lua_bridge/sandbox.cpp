@@ -1,7 +1,8 @@
 // The sandbox of lua-api.md: only the libraries a script needs, with every
 // door to the host (files, processes, environment, bytecode) removed. What
-// stays is the allow-list of sandbox_names.cpp; load and setmetatable are
-// wrapped (text chunks only, no __gc); os and io get safe equivalents of
+// stays is the allow-list of sandbox_names.cpp; load, setmetatable and
+// xpcall are wrapped (text chunks only, no __gc, no message handler in a
+// condemned session); table's loops check the deadline; os and io get safe equivalents of
 // their doors (sandbox_os.cpp, sandbox_io.cpp), so packages written for a
 // full Lua take their fallbacks instead of failing on a nil.
 //
@@ -39,7 +40,7 @@ struct lazy_library {
 
 const lazy_library lazy_libraries[] = {
     {LUA_COLIBNAME, luaopen_coroutine, install_coroutine_bridge},
-    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_TABLIBNAME, luaopen_table, install_bounded_table},
     {LUA_STRLIBNAME, luaopen_string},  // also gives strings their metatable
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
@@ -302,6 +303,41 @@ int sandboxed_setmetatable(lua_State* L) {
   return 1;
 }
 
+// xpcall whose message handler runs no script code once the session is
+// condemned: for an error the preemption hook raised, Lua runs the handler
+// with hooks off, where a spinning handler could never be stopped.
+int guarded_message_handler(lua_State* L) {
+  if (core_of(L).meter.doom) return 1;  // the error as it is
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// Returns what xpcall returns: true and the results, or false and the error.
+int finish_xpcall(lua_State* L, int status, lua_KContext extra) {
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - static_cast<int>(extra);
+}
+
+// xpcall(f, handler, ...): the stock calling convention, yieldable.
+int guarded_xpcall(lua_State* L) {
+  const int args = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_message_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);  // the first result
+  lua_pushvalue(L, 1);    // the function
+  lua_rotate(L, 3, 2);    // both below the function's arguments
+  const int status = lua_pcallk(L, args - 2, LUA_MULTRET, 2, 2, finish_xpcall);
+  return finish_xpcall(L, status, 2);
+}
+
 // load() for source text only: binary chunks could forge bytecode.
 int text_only_load(lua_State* L) {
   const int nargs = lua_gettop(L);
@@ -333,6 +369,7 @@ void open_sandbox(lua_State* L) {
   lua_pushcclosure(L, text_only_load, 1);
   lua_setglobal(L, "load");
   lua_register(L, "setmetatable", sandboxed_setmetatable);
+  lua_register(L, "xpcall", guarded_xpcall);
   install_lazy_libraries(L);
 }
 

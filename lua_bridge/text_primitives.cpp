@@ -97,9 +97,11 @@ struct jaro_scratch {
   std::vector<char> b_matched;
 };
 
-double jaro(const std::u32string& a, const std::u32string& b, jaro_scratch& scratch) {
+double jaro(const std::u32string& a, const std::u32string& b, jaro_scratch& scratch,
+            work_budget& budget) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
+  if (budget.spend(a.size() + b.size())) return 0.0;  // the flags below
   const std::size_t half = std::max(a.size(), b.size()) / 2;
   const std::size_t window = half > 0 ? half - 1 : 0;
   scratch.a_matched.assign(a.size(), 0);
@@ -108,6 +110,7 @@ double jaro(const std::u32string& a, const std::u32string& b, jaro_scratch& scra
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t from = i > window ? i - window : 0;
     const std::size_t to = std::min(i + window + 1, b.size());
+    if (budget.spend(to - from + 1)) return 0.0;
     for (std::size_t j = from; j < to; ++j) {
       if (scratch.b_matched[j] || a[i] != b[j]) continue;
       scratch.a_matched[i] = scratch.b_matched[j] = 1;
@@ -132,8 +135,9 @@ double jaro(const std::u32string& a, const std::u32string& b, jaro_scratch& scra
          3.0;
 }
 
-double jaro_winkler(const std::u32string& a, const std::u32string& b, jaro_scratch& scratch) {
-  const double score = jaro(a, b, scratch);
+double jaro_winkler(const std::u32string& a, const std::u32string& b, jaro_scratch& scratch,
+                    work_budget& budget) {
+  const double score = jaro(a, b, scratch, budget);
   const std::size_t limit = std::min<std::size_t>({a.size(), b.size(), 4});
   std::size_t prefix = 0;
   while (prefix < limit && a[prefix] == b[prefix]) ++prefix;
@@ -150,21 +154,24 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 }
 
 // Start of the last case-insensitive occurrence of `needle` (non-empty).
-std::optional<std::size_t> last_occurrence(std::string_view text, std::string_view needle) {
+std::optional<std::size_t> last_occurrence(std::string_view text, std::string_view needle,
+                                           work_budget& budget) {
   if (needle.size() > text.size()) return std::nullopt;
   for (std::size_t pos = text.size() - needle.size() + 1; pos-- > 0;) {
+    if (budget.spend(needle.size())) return std::nullopt;
     if (equal_ignoring_case(text.substr(pos, needle.size()), needle)) return pos;
   }
   return std::nullopt;
 }
 
 std::optional<std::size_t> match_substring(std::string_view text,
-                                           const std::string_view* candidates, std::size_t count) {
+                                           const std::string_view* candidates, std::size_t count,
+                                           work_budget& budget) {
   std::optional<std::size_t> best;
   std::size_t best_pos = 0;
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t i = 0; i < count && !budget.exhausted(); ++i) {
     if (candidates[i].empty()) continue;
-    const auto pos = last_occurrence(text, candidates[i]);
+    const auto pos = last_occurrence(text, candidates[i], budget);
     if (pos && (!best || *pos > best_pos)) {
       best = i;
       best_pos = *pos;
@@ -193,7 +200,7 @@ void for_each_token(std::string_view text, Visit&& visit) {
 }
 
 std::optional<std::size_t> match_fuzzy(std::string_view text, const std::string_view* candidates,
-                                       std::size_t count, double threshold) {
+                                       std::size_t count, double threshold, work_budget& budget) {
   std::vector<std::u32string> lowered(count);
   for (std::size_t i = 0; i < count; ++i) decode(candidates[i], /*lower=*/true, lowered[i]);
   std::optional<std::size_t> best;
@@ -201,10 +208,11 @@ std::optional<std::size_t> match_fuzzy(std::string_view text, const std::string_
   std::u32string token_units;
   jaro_scratch scratch;
   for_each_token(text, [&](std::string_view token) {
+    if (budget.exhausted()) return;
     decode(token, /*lower=*/true, token_units);
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < count && !budget.exhausted(); ++i) {
       if (lowered[i].empty()) continue;
-      const double score = jaro_winkler(token_units, lowered[i], scratch);
+      const double score = jaro_winkler(token_units, lowered[i], scratch, budget);
       if (!(score >= threshold)) continue;  // also refuses a NaN threshold
       if (!best || score > best_score || (score == best_score && i < *best)) {
         best = i;
@@ -318,20 +326,25 @@ double jaro_winkler(std::string_view a, std::string_view b) {
   decode(a, /*lower=*/false, a_units);
   decode(b, /*lower=*/false, b_units);
   jaro_scratch scratch;
-  return jaro_winkler(a_units, b_units, scratch);
+  work_budget unlimited;
+  return jaro_winkler(a_units, b_units, scratch, unlimited);
 }
 
 std::optional<std::size_t> match_enum(std::string_view text, const std::string_view* candidates,
-                                      std::size_t count, double threshold) {
-  if (auto exact = match_substring(text, candidates, count)) return exact;
-  return match_fuzzy(text, candidates, count, threshold);
+                                      std::size_t count, double threshold, work_budget& budget) {
+  const auto exact = match_substring(text, candidates, count, budget);
+  if (budget.exhausted()) return std::nullopt;
+  if (exact) return exact;
+  auto fuzzy = match_fuzzy(text, candidates, count, threshold, budget);
+  return budget.exhausted() ? std::nullopt : fuzzy;
 }
 
 std::optional<std::size_t> match_enum(std::string_view text,
                                       const std::vector<std::string>& candidates,
                                       double threshold) {
   const std::vector<std::string_view> views(candidates.begin(), candidates.end());
-  return match_enum(text, views.data(), views.size(), threshold);
+  work_budget unlimited;
+  return match_enum(text, views.data(), views.size(), threshold, unlimited);
 }
 
 std::optional<bool> match_bool(std::string_view text) noexcept {

@@ -14,6 +14,8 @@ void open_alc_library(lua_State* L);
 void open_package_loader(lua_State* L);
 /// Replaces resume and wrap in the coroutine library on top of the stack.
 void install_coroutine_bridge(lua_State* L);
+/// Replaces move, insert and remove in the table library on top of the stack.
+void install_bounded_table(lua_State* L);
 /// Adds the safe getenv, exit, execute ... to the os table on top of the stack.
 void install_safe_os(lua_State* L);
 /// Fills the (empty) table on top of the stack with the safe io library.

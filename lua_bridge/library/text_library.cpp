@@ -16,6 +16,7 @@
 
 #include <lua.hpp>
 
+#include "lua_bridge/execution_meter.hpp"
 #include "lua_bridge/text_primitives.hpp"
 
 namespace alc {
@@ -147,10 +148,15 @@ struct enum_match {
   std::optional<std::size_t> index;
 };
 
+bool slice_expired(void* L) {
+  return slice_overrun(static_cast<lua_State*>(L));
+}
+
 enum_match find_enum_match(std::string_view text, const std::string_view* candidates,
-                           std::size_t count, double threshold) noexcept {
+                           std::size_t count, double threshold,
+                           text::work_budget& budget) noexcept {
   try {
-    return {false, text::match_enum(text, candidates, count, threshold)};
+    return {false, text::match_enum(text, candidates, count, threshold, budget)};
   } catch (...) {
     return {true, std::nullopt};
   }
@@ -166,7 +172,11 @@ int alc_match_enum(lua_State* L) {
   const double threshold = read_threshold(L, opts_index(L, 3, "alc.match_enum"));
   std::size_t count = 0;
   const std::string_view* candidates = collect_candidates(L, 2, count);
-  const enum_match match = find_enum_match(text, candidates, count, threshold);
+  // Its work grows with |text| times the candidates' size: it checks the
+  // slice deadline as it goes, and past it raises cpu_limit.
+  text::work_budget budget(&slice_expired, L);
+  const enum_match match = find_enum_match(text, candidates, count, threshold, budget);
+  if (budget.exhausted()) check_slice_deadline(L);
   if (match.out_of_memory) return luaL_error(L, "alc.match_enum: not enough memory");
   if (!match.index) {
     lua_pushnil(L);

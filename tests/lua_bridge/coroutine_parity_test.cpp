@@ -1,64 +1,14 @@
-// The sandbox replaces coroutine.resume and coroutine.wrap (so host calls
-// pass through the script's coroutines). Every case here runs twice, in a
-// script_vm and in a plain Lua state with the stock libraries, and the two
-// must print the same: the replacements are observably Lua 5.4's own.
+// The sandbox replaces coroutine.resume, coroutine.wrap and coroutine.close
+// (so host calls pass through the script's coroutines). Every case here
+// runs twice, in a script_vm and in a plain Lua state with the stock
+// libraries, and the two must print the same: the replacements are
+// observably Lua 5.4's own.
 #include <string>
 
-#include <lua.hpp>
-
-#include "tests/lua_bridge/vm_test_support.hpp"
+#include "tests/lua_bridge/stock_parity.hpp"
 
 using namespace alc;
 using namespace alc::test;
-using nlohmann::json;
-
-namespace {
-
-// Prints every value: type and text (functions, threads and tables by
-// type only, their addresses differ).
-constexpr const char* show = R"(
-local function show(...)
-  local t, out = table.pack(...), {}
-  for i = 1, t.n do
-    local v = t[i]
-    local kind = type(v)
-    if kind == "table" then
-      out[i] = "table:" .. tostring(rawget(v, "code"))
-    elseif kind == "function" or kind == "thread" or kind == "userdata" then
-      out[i] = kind
-    else
-      out[i] = kind .. ":" .. tostring(v)
-    end
-  end
-  return table.concat(out, " | ")
-end
-)";
-
-std::string stock_lua(const std::string& code) {
-  lua_State* L = luaL_newstate();
-  luaL_openlibs(L);
-  std::string out;
-  if (luaL_loadbuffer(L, code.data(), code.size(), "=script") != LUA_OK ||
-      lua_pcall(L, 0, 1, 0) != LUA_OK) {
-    out = std::string("error: ") + lua_tostring(L, -1);
-  } else {
-    out = lua_tostring(L, -1) != nullptr ? lua_tostring(L, -1) : "(not a string)";
-  }
-  lua_close(L);
-  return out;
-}
-
-std::string sandboxed(const vm_harness& harness, const std::string& code) {
-  auto vm = harness.make(code);
-  const auto result = run_until_blocked(*vm);
-  if (const auto* failed = std::get_if<step_failed>(&result)) {
-    return "error: " + failed->message.substr(0, failed->message.find("\nstack traceback"));
-  }
-  const json value = require_done(result);
-  return value.is_string() ? value.get<std::string>() : "(not a string)";
-}
-
-}  // namespace
 
 TEST_CASE("coroutine.resume and coroutine.wrap behave exactly as Lua 5.4's", "[vm][coroutine]") {
   vm_harness harness;
@@ -99,6 +49,28 @@ TEST_CASE("coroutine.resume and coroutine.wrap behave exactly as Lua 5.4's", "[v
       "return show(coroutine.status(co), coroutine.close(co), coroutine.status(co))",
       "local co = coroutine.create(function() error('x', 0) end) coroutine.resume(co) "
       "return show(coroutine.close(co))",
+      // coroutine.close: its refusals, its arguments, a failing __close
+      "return show(pcall(coroutine.close, coroutine.running()))",
+      "local outer = coroutine.running() local co = coroutine.create(function() "
+      "return pcall(coroutine.close, outer) end) return show(coroutine.resume(co))",
+      "return show(pcall(coroutine.close, 42))",
+      "return show(pcall(coroutine.close))",
+      "local co = coroutine.create(function() "
+      "local a <close> = setmetatable({}, {__close = function() error('in close', 0) end}) "
+      "coroutine.yield() end) coroutine.resume(co) "
+      "return show(coroutine.close(co), coroutine.status(co))",
+      "local co = coroutine.create(function() end) return show(coroutine.close(co))",
+      // xpcall: results, the handler's arguments and result, yields through it
+      "return show(xpcall(function(a, b) return a + b, 'x' end, print, 2, 3))",
+      "return show(xpcall(error, function(m) return 'handled: ' .. tostring(m) end, 'e', 0))",
+      "return show(xpcall(error, function(...) return select('#', ...) end, {code = 1}))",
+      "return show(xpcall(function() error({code = 2}) end, function(e) return e end))",
+      "return show(pcall(xpcall, print))",
+      "return show(pcall(xpcall, print, 42))",
+      "return show(xpcall(nil, function(m) return m end))",
+      "local co = coroutine.wrap(function() return xpcall(function() "
+      "return coroutine.yield(1) + 1 end, print) end) return show(co(), co(41))",
+      "return show(xpcall(error, function() error('again', 0) end, 'e'))",
       // nested: an inner coroutine's error crossing an outer wrap
       "local outer = coroutine.wrap(function() "
       "local inner = coroutine.wrap(function() error('deep', 0) end) return pcall(inner) end) "

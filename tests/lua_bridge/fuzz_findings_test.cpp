@@ -57,10 +57,10 @@ TEST_CASE("C functions finish in time bounded by their input's memory", "[fuzz][
   require_ends("return alc.match_enum(string.rep('a', 1 << 20), {string.rep('b', 1 << 20)})");
 }
 
-// Guard spin (class 3): Lua code run by the VM itself, where the preemption
-// hook never fires again.
+// Class 3, fixed (guard spin): Lua code run by the VM itself, where the
+// preemption hook never fired again.
 TEST_CASE("a spinning __close run by coroutine.close or a failing wrap ends with cpu_limit",
-          "[fuzz][!mayfail]") {
+          "[fuzz]") {
   const char* const spin = "setmetatable({}, {__close = function() while true do end end})";
   CHECK_THAT(
       require_ends(std::string("local co = coroutine.create(function() local c <close> = ") + spin +
@@ -73,10 +73,10 @@ TEST_CASE("a spinning __close run by coroutine.close or a failing wrap ends with
              Catch::StartsWith("failed: cpu_limit"));
 }
 
-// Found by fuzz_lua_api: the handler runs for an error the preemption hook
-// raised, and Lua keeps hooks off until that hook call returns, which it
-// never does; the handler spins unpreempted.
-TEST_CASE("a spinning xpcall message handler ends with cpu_limit", "[fuzz][!mayfail]") {
+// Found by fuzz_lua_api, fixed: the handler ran for an error the preemption
+// hook raised, and Lua keeps hooks off until that hook call returns, which
+// it never did; the handler spun unpreempted.
+TEST_CASE("a spinning xpcall message handler ends with cpu_limit", "[fuzz]") {
   for (const char* code : {"xpcall(nil, function() while true do end end) return 1",
                            "xpcall(error, function() while true do end end, 'x') return 1"}) {
     CHECK_THAT(require_ends(code).report, Catch::StartsWith("failed: cpu_limit"));
