@@ -84,6 +84,11 @@ bool slice_overrun(lua_State* L) {
                        "table.move, alc.match_enum ...)");
 }
 
+work_budget slice_work_budget(lua_State* L) {
+  return work_budget([](void* context) { return slice_overrun(static_cast<lua_State*>(context)); },
+                     L);
+}
+
 void check_slice_deadline(lua_State* L) {
   if (slice_overrun(L)) raise_doom(L, core_of(L).meter);
 }

@@ -8,6 +8,7 @@
 #include <lua.hpp>
 
 #include "lua_bridge/preemption_clock.hpp"
+#include "lua_bridge/work_budget.hpp"
 #include "messages/failure_kind.hpp"
 
 namespace alc {
@@ -30,6 +31,10 @@ void check_slice_deadline(lua_State* L);
 /// once the session is condemned; the caller then stops, releases what it
 /// holds and calls check_slice_deadline.
 bool slice_overrun(lua_State* L);
+
+/// A work budget that runs out when slice_overrun(L) says so; once it has,
+/// the caller unwinds and calls check_slice_deadline(L).
+work_budget slice_work_budget(lua_State* L);
 
 /// CPU used over the slices, what the preemption hook shares with the VM,
 /// and a forced end once one is decided.

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "lua_bridge/work_budget.hpp"
+
 namespace alc::text {
 
 enum class chunk_mode { lines, chars };
@@ -76,39 +78,6 @@ std::size_t chunk_count(std::string_view text, chunk_mode mode, int64_t size,
 /// chunk may be shorter; no chunk is a mere suffix of the one before it.
 std::vector<std::string> chunk(std::string_view text, chunk_mode mode, int64_t size,
                                int64_t overlap);
-
-/// Lets long text work stop early when its caller's time is up: `spend` the
-/// work done; every so often it asks `expired`, and once that said yes the
-/// budget stays exhausted and the work gives up (its result is then
-/// meaningless). The default budget never runs out.
-class work_budget {
- public:
-  using expired_fn = bool (*)(void* context);
-  work_budget() noexcept = default;
-  work_budget(expired_fn expired, void* context) noexcept : expired_(expired), context_(context) {}
-
-  /// Counts `units` of work; true once the budget is exhausted.
-  bool spend(std::size_t units) noexcept {
-    if (expired_ == nullptr || exhausted_) return exhausted_;
-    spent_ += units;
-    if (spent_ >= units_between_checks) {
-      spent_ = 0;
-      exhausted_ = expired_(context_);
-    }
-    return exhausted_;
-  }
-  bool exhausted() const noexcept { return exhausted_; }
-
- private:
-  static constexpr std::size_t units_between_checks = std::size_t{1} << 16;
-  expired_fn expired_ = nullptr;
-  void* context_ = nullptr;
-  std::size_t spent_ = 0;
-  bool exhausted_ = false;
-};
-
-// Lua C functions keep a budget alive across calls that may longjmp.
-static_assert(std::is_trivially_destructible_v<work_budget>);
 
 /// Jaro-Winkler similarity in [0, 1] over Unicode code points (invalid UTF-8
 /// bytes count as one character each), case-sensitive. Prefix scale 0.1,

@@ -148,13 +148,8 @@ struct enum_match {
   std::optional<std::size_t> index;
 };
 
-bool slice_expired(void* L) {
-  return slice_overrun(static_cast<lua_State*>(L));
-}
-
 enum_match find_enum_match(std::string_view text, const std::string_view* candidates,
-                           std::size_t count, double threshold,
-                           text::work_budget& budget) noexcept {
+                           std::size_t count, double threshold, work_budget& budget) noexcept {
   try {
     return {false, text::match_enum(text, candidates, count, threshold, budget)};
   } catch (...) {
@@ -174,7 +169,7 @@ int alc_match_enum(lua_State* L) {
   const std::string_view* candidates = collect_candidates(L, 2, count);
   // Its work grows with |text| times the candidates' size: it checks the
   // slice deadline as it goes, and past it raises cpu_limit.
-  text::work_budget budget(&slice_expired, L);
+  work_budget budget = slice_work_budget(L);
   const enum_match match = find_enum_match(text, candidates, count, threshold, budget);
   if (budget.exhausted()) check_slice_deadline(L);
   if (match.out_of_memory) return luaL_error(L, "alc.match_enum: not enough memory");

@@ -88,6 +88,14 @@ TEST_CASE("alc.match_enum over words too long to compare in time ends with cpu_l
              Catch::StartsWith("failed: cpu_limit"));
 }
 
+TEST_CASE("alc.math.kendall_tau over arrays too long to compare pairwise ends with cpu_limit",
+          "[runaway]") {
+  CHECK_THAT(
+      run("local xs, ys = {}, {} for i = 1, 60000 do xs[i] = i ys[i] = (i * 7919) % 60000 end "
+          "return alc.math.kendall_tau(xs, ys)"),
+      Catch::StartsWith("failed: cpu_limit"));
+}
+
 TEST_CASE("a long C loop within the grace period completes past its slice", "[runaway]") {
   // About 10 ms of copying, over many 2 ms slices: no yield is possible
   // inside, and none is needed.

@@ -12,6 +12,7 @@
 
 #include <lua.hpp>
 
+#include "lua_bridge/execution_meter.hpp"
 #include "lua_bridge/library/libraries.hpp"
 #include "lua_bridge/library/math/descriptive.hpp"
 #include "lua_bridge/library/math/draws.hpp"
@@ -682,7 +683,11 @@ int spearman_fn(lua_State* L) {
 int kendall_tau_fn(lua_State* L) {
   constexpr const char* fn = "kendall_tau";
   const array_pair pair = paired_samples(L, fn);
-  return push_checked(L, fn, kendall_tau(pair.xs.data, pair.ys.data, pair.xs.size));
+  // Quadratic in its input: past the slice's end it raises cpu_limit.
+  work_budget budget = slice_work_budget(L);
+  const checked<double> tau = kendall_tau(pair.xs.data, pair.ys.data, pair.xs.size, budget);
+  if (budget.exhausted()) check_slice_deadline(L);
+  return push_checked(L, fn, tau);
 }
 
 int ndcg_fn(lua_State* L) {

@@ -48,9 +48,11 @@ checked<double> spearman(const double* xs, const double* ys, std::size_t n, doub
   return r;
 }
 
-checked<double> kendall_tau(const double* xs, const double* ys, std::size_t n) noexcept {
+checked<double> kendall_tau(const double* xs, const double* ys, std::size_t n,
+                            work_budget& budget) noexcept {
   int64_t concordant = 0, discordant = 0, ties_x = 0, ties_y = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    if (budget.spend(n - i)) return checked<double>::fail("out of time");
     for (std::size_t j = i + 1; j < n; ++j) {
       const int dx = total_compare(xs[i], xs[j]);
       const int dy = total_compare(ys[i], ys[j]);
