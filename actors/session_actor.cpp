@@ -19,6 +19,16 @@
 namespace alc {
 namespace {
 
+std::string describe_exception(const std::exception_ptr& thrown) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
+
 live_state as_live(const execution_state& state) {
   if (const auto* paused = std::get_if<paused_state>(&state)) return *paused;
   return running_state{};
@@ -54,8 +64,27 @@ class session_actor final : public session_internal_handle::base {
 
   const char* name() const override { return "alc.session"; }
 
+  /// However the actor ends (an exception, a kill, an exit message), a
+  /// session still live reaches a terminal state its awaiters, subscribers,
+  /// registry and fork parent all hear of.
+  void on_exit() override {
+    if (machine_.terminal()) return;
+    try {
+      fail_engine("session actor terminated unexpectedly: " + to_string(fail_state()));
+    } catch (...) {
+      // Out of memory while reporting: the registry's down message still
+      // records the session failed.
+    }
+  }
+
   behavior_type make_behavior() override {
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
+    // No exception leaves a handler unseen: the actor quits with it, and
+    // on_exit ends the session visibly.
+    set_exception_handler([](std::exception_ptr& thrown) -> caf::error {
+      return caf::make_error(caf::sec::runtime_error,
+                             "an exception escaped a handler: " + describe_exception(thrown));
+    });
     start();
     return {
         [this](continue_atom) {

@@ -342,6 +342,39 @@ TEST_CASE("a session that dies unexpectedly is recorded failed with engine_error
   CHECK(std::get<failed_state>(*outcome).kind == failure_kind::engine_error);
 }
 
+TEST_CASE(
+    "a session killed while awaited and subscribed ends failed for its awaiter and subscriber",
+    "[registry]") {
+  test_runtime rt;
+  event_log events;
+  auto spawned =
+      rt.client().spawn_subscribed(run_spec_of("return alc.llm('q')"), events.callback());
+  REQUIRE(spawned);
+  const std::string id = spawned->first.id;
+  wait_until_paused(rt.client(), id);
+  caf::scoped_actor awaiter{rt.system()};
+  awaiter->send(rt.runtime().registry(), await_atom_v, id);
+  // The registry passes both on to the session in order: once the state is
+  // answered, the await is registered there.
+  REQUIRE(rt.client().state(id));
+  caf::anon_send_exit(spawned->first.session, caf::exit_reason::kill);
+
+  std::optional<terminal_outcome> outcome;
+  awaiter->receive([&](terminal_outcome& got) { outcome = std::move(got); },
+                   caf::after(10s) >> [] {});
+  REQUIRE(outcome);
+  REQUIRE(std::holds_alternative<failed_state>(*outcome));
+  CHECK(std::get<failed_state>(*outcome).kind == failure_kind::engine_error);
+  CHECK_THAT(std::get<failed_state>(*outcome).message,
+             Catch::StartsWith("session actor terminated unexpectedly"));
+
+  const auto seen = events.wait_closed();
+  REQUIRE(seen.size() >= 2);
+  const auto& last_change = seen[seen.size() - 2].body;
+  REQUIRE(std::holds_alternative<state_transition_event>(last_change));
+  CHECK(std::get<state_transition_event>(last_change).to == "failed");
+}
+
 TEST_CASE("shutting down cancels live sessions with system_shutdown", "[registry]") {
   test_runtime rt;
   const auto id = spawn_ok(rt.client(), "return alc.llm('q')");
