@@ -41,6 +41,7 @@ void fork_children::start(caf::scheduled_actor* self, const session_setup& paren
     child.parent = self->address();
     child.child_index = i;
     child.shared_budget = budget;
+    child.family_memory = parent.family_memory;
     auto actor = spawn_session(self, std::move(child));
     self->monitor(actor);
     actors_.push_back(std::move(actor));

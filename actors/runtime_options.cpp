@@ -65,6 +65,8 @@ void declare_runtime_options(caf::actor_system_config& cfg) {
       .add<caf::timespan>("cpu-limit", "total CPU time one script may use (0: unlimited)")
       .add<size_t>("max-sessions", "live sessions at once (0: unlimited)")
       .add<size_t>("max-fork-children", "child sessions one alc.fork may start (0: unlimited)")
+      .add<size_t>("fork-memory-limit",
+                   "bytes a session and all its fork children may allocate together (0: unlimited)")
       .add<std::vector<std::string>>("package-paths", "folders searched by require()")
       .add<std::string>("state-dir", "folder of the alc.state store")
       .add<std::vector<std::string>>("env-allow",
@@ -85,6 +87,7 @@ runtime_options read_runtime_options(const caf::actor_system_config& cfg) {
   opts.cpu_limit = duration_or(cfg, "alc.cpu-limit", opts.cpu_limit);
   opts.max_sessions = caf::get_or(cfg, "alc.max-sessions", opts.max_sessions);
   opts.max_fork_children = caf::get_or(cfg, "alc.max-fork-children", opts.max_fork_children);
+  opts.fork_memory_limit = caf::get_or(cfg, "alc.fork-memory-limit", opts.fork_memory_limit);
   opts.package_paths = caf::get_or(cfg, "alc.package-paths", opts.package_paths);
   append_default_package_roots(opts.package_paths);
   opts.state_dir = caf::get_or(cfg, "alc.state-dir", opts.state_dir);

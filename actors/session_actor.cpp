@@ -10,6 +10,7 @@
 #include "actors/session_machine.hpp"
 #include "actors/session_subscribers.hpp"
 #include "lua_bridge/budget_meter.hpp"
+#include "lua_bridge/memory_account.hpp"
 #include "lua_bridge/script_vm.hpp"
 #include "messages/json_codec.hpp"
 #include "messages/timestamp.hpp"
@@ -192,6 +193,9 @@ class session_actor final : public session_internal_handle::base {
     } else if (!setup_.plan.budget.empty()) {
       budget_ = std::make_shared<budget_meter>(setup_.plan.budget);
     }
+    if (!setup_.family_memory && setup_.options.fork_memory_limit != 0) {
+      setup_.family_memory = std::make_shared<memory_account>(setup_.options.fork_memory_limit);
+    }
     if (auto parent = caf::actor_cast<caf::actor>(setup_.parent)) monitor(parent);
     if (setup_.first_subscriber) subscribe(setup_.first_subscriber);
 
@@ -214,6 +218,7 @@ class session_actor final : public session_internal_handle::base {
     opts.package_paths = setup_.options.package_paths;
     opts.environment = setup_.environment;
     opts.max_fork_children = setup_.options.max_fork_children;
+    opts.family_memory = setup_.family_memory;
 
     vm_error error;
     vm_ = script_vm::create(setup_.plan.code, setup_.plan.ctx, std::move(opts), error);

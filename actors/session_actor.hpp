@@ -16,6 +16,7 @@ namespace alc {
 
 class budget_meter;
 class chunk_cache;
+class memory_account;
 class preemption_clock;
 
 /// Everything a session actor needs from the registry that spawns it.
@@ -41,6 +42,9 @@ struct session_setup {
   std::size_t child_index = 0;
   /// A fork child spends its parent's budget.
   std::shared_ptr<budget_meter> shared_budget;
+  /// What the session's fork family holds (alc.fork-memory-limit); a root
+  /// session opens the account, its children at every depth share it.
+  std::shared_ptr<memory_account> family_memory;
 };
 
 /// A session's whole interface: the public verbs plus what only the

@@ -12,12 +12,16 @@ void* memory_cap::allocate_new(std::size_t size, bool shrinking) noexcept {
     if (void* p = small_.allocate(size)) return p;
     const std::size_t growth = small_.growth();
     if (growth != 0 && (shrinking || admits(growth)) && small_.grow()) {
+      settle(held());
       return small_.allocate(size);
     }
   }
   if (!shrinking && !admits(size)) return nullptr;
   void* p = std::malloc(size);
-  if (p != nullptr) large_ += size;
+  if (p != nullptr) {
+    large_ += size;
+    settle(held());
+  }
   return p;
 }
 
@@ -27,6 +31,7 @@ void memory_cap::release(void* ptr, std::size_t size) noexcept {
   } else {
     std::free(ptr);
     large_ -= size;
+    settle(held());
   }
 }
 
@@ -49,6 +54,7 @@ void* memory_cap::allocate(void* ud, void* ptr, std::size_t old_size,
     moved = std::realloc(ptr, new_size);
     if (moved == nullptr) return nullptr;
     cap.large_ = cap.large_ - old_bytes + new_size;
+    cap.settle(cap.held());
   } else if (pooled && small_object_pool::handles(new_size) &&
              small_object_pool::same_class(old_bytes, new_size)) {
     moved = ptr;  // the pool slot already fits

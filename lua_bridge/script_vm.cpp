@@ -24,6 +24,16 @@ std::string mebibytes(std::size_t bytes) {
   return buffer;
 }
 
+// Which limit a refusal hit: the VM's own or its fork family's.
+std::string memory_exceeded(const memory_cap& memory, std::size_t own_limit) {
+  if (memory.family_exceeded()) {
+    return "memory_limit: the session and its fork children together exceeded their memory "
+           "limit of " +
+           mebibytes(memory.family()->limit()) + " (alc.fork-memory-limit)";
+  }
+  return "memory_limit: the script exceeded its memory limit of " + mebibytes(own_limit);
+}
+
 struct setup_arguments {
   std::string_view code;
   const nlohmann::json* ctx;
@@ -154,8 +164,7 @@ step_result script_vm::finish_slice(int status, int results) {
   execution_meter& meter = core.meter;
   if (core.memory.exceeded()) {
     meter.condemn(failure_kind::memory_limit,
-                  "memory_limit: the script exceeded its memory limit of " +
-                      mebibytes(core.options.memory_limit));
+                  memory_exceeded(core.memory, core.options.memory_limit));
   } else if (cpu_limit_us > 0 && meter.cpu_used_us > cpu_limit_us && status == LUA_YIELD) {
     meter.condemn(failure_kind::cpu_limit, "cpu_limit: the script used more than " +
                                                std::to_string(core.options.cpu_limit.count()) +
@@ -186,8 +195,7 @@ step_result script_vm::finish_slice(int status, int results) {
   }
   if (status == LUA_ERRMEM) {
     return end_with(step_failed{failure_kind::memory_limit,
-                                "memory_limit: the script exceeded its memory limit of " +
-                                    mebibytes(core.options.memory_limit)});
+                                memory_exceeded(core.memory, core.options.memory_limit)});
   }
   return end_with(step_failed{failure_kind::lua_error, error_report()});
 }

@@ -20,6 +20,7 @@ namespace alc {
 
 class budget_meter;
 class chunk_cache;
+class memory_account;
 class preemption_clock;
 struct vm_core;
 
@@ -47,6 +48,9 @@ struct vm_options {
   std::shared_ptr<const environment_variables> environment;
   /// `alc.state` namespace (ctx._ns, or `fork-<i>` for fork children).
   std::string state_namespace = "default";
+  /// Shared with the session's fork family (parent and children at every
+  /// depth): what they hold together (memory_account); null: no such bound.
+  std::shared_ptr<memory_account> family_memory;
   /// Strategies one `alc.fork` call may name (0: no limit).
   std::size_t max_fork_children = 256;
   /// Folders `require` searches: `<root>/name/init.lua`, `<root>/name/sub.lua`.

@@ -5,7 +5,8 @@
 
 namespace alc {
 
-vm_core::vm_core(vm_options opts) : options(std::move(opts)), memory(options.memory_limit) {}
+vm_core::vm_core(vm_options opts)
+    : options(std::move(opts)), memory(options.memory_limit, options.family_memory) {}
 
 vm_core::~vm_core() {
   close_state();

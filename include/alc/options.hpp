@@ -24,6 +24,9 @@ struct runtime_options {
   /// alc.max-fork-children: child sessions one `alc.fork` call may start
   /// (0: no limit). Each child is a VM: an unbounded fan-out is unbounded memory.
   std::size_t max_fork_children = 256;
+  /// alc.fork-memory-limit: bytes a session and its fork children, at every
+  /// depth, may hold together (0: only each VM's own memory_limit applies).
+  std::size_t fork_memory_limit = 4 * default_memory_limit;
   std::vector<std::string> package_paths;  ///< alc.package-paths
   std::string state_dir = "alc-state";     ///< alc.state-dir
   /// alc.env-allow: the environment variables `os.getenv` answers with, as

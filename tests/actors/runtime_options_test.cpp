@@ -65,6 +65,14 @@ TEST_CASE("alc.fork's fan-out limit defaults to 256 children and is configurable
   CHECK(read_runtime_options(cfg).max_fork_children == 8);
 }
 
+TEST_CASE("a fork family's memory bound defaults to 256 MiB and is configurable", "[options]") {
+  caf::actor_system_config cfg;
+  configure(cfg);
+  CHECK(read_runtime_options(cfg).fork_memory_limit == std::size_t{256} << 20);
+  REQUIRE_FALSE(cfg.parse({"--alc.fork-memory-limit=1048576"}));
+  CHECK(read_runtime_options(cfg).fork_memory_limit == std::size_t{1} << 20);
+}
+
 TEST_CASE("os.getenv may read ALC_* variables by default, and what alc.env-allow names",
           "[options]") {
   caf::actor_system_config cfg;

@@ -1,3 +1,4 @@
+#include "alc/answer_all.hpp"
 #include "tests/actors/runtime_test_support.hpp"
 #include "tests/actors/scripted_responder.hpp"
 #include "tests/temp_dir.hpp"
@@ -106,6 +107,46 @@ TEST_CASE("alc.fork runs children whose queries merge into the parent's pauses",
   CHECK(value[0]["result"]["steps"].size() == 1);
   CHECK(value[1]["strategy"] == json("sc_vote"));
   CHECK(value[1]["result"]["answer"] == json("Rayleigh scattering"));
+}
+
+TEST_CASE("fork children holding more than alc.fork-memory-limit together fail memory_limit",
+          "[fork]") {
+  temp_dir state;
+  temp_dir packages;
+  // Each child holds 2.5 MB while it waits for its answer: six of them
+  // cannot all fit in 8 MiB, whatever order they run in.
+  packages.write("hog/init.lua",
+                 "return {run = function() local s = string.rep('x', 2500000) "
+                 "return #alc.llm('hold') + #s end}");
+  auto opts = fast_options();
+  opts.package_paths = {packages.path().string()};
+  opts.state_dir = (state.path() / "state").string();
+  opts.fork_memory_limit = 8 << 20;
+  test_runtime rt(opts);
+  const auto id = spawn_ok(rt.client(),
+                           "local r = alc.fork({'hog', 'hog', 'hog', 'hog', 'hog', 'hog'}) "
+                           "local out = {} for i, x in ipairs(r) do "
+                           "out[i] = x.ok and 'ok' or x.error end return out");
+  // The children that fit pause; a pause of the parent merges theirs.
+  const execution_state settled = wait_until_settled(rt.client(), id);
+  if (const auto* paused = std::get_if<paused_state>(&settled)) {
+    std::vector<query_response> answers;
+    for (const auto& query : paused->info.prompts) answers.push_back({query.query_id, "a", {}});
+    REQUIRE(rt.client().resume(id, resume_payload_for(paused->info.kind, std::move(answers))));
+  }
+  auto outcome = rt.client().await(id, 10s);
+  REQUIRE(outcome);
+  const json results = done_value(*outcome);
+  REQUIRE(results.size() == 6);
+  int over = 0;
+  for (const auto& result : results) {
+    if (result != json("ok")) {
+      CHECK_THAT(result.get<std::string>(),
+                 Catch::Contains("the session and its fork children together exceeded"));
+      ++over;
+    }
+  }
+  CHECK(over >= 1);
 }
 
 TEST_CASE("fork query ids are unique in the parent and errors follow on_error", "[fork]") {

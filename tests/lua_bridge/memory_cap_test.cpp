@@ -1,4 +1,5 @@
 #include <cstring>
+#include <memory>
 
 #include <catch2/catch.hpp>
 
@@ -151,4 +152,36 @@ TEST_CASE("release_all gives the pool's blocks back", "[memory_cap]") {
   CHECK(cap.held() > 8192);
   cap.release_all();  // what the owner does after lua_close
   CHECK(cap.held() == 0);
+}
+
+TEST_CASE("caps sharing a family account hold at most its limit together and give it all back",
+          "[memory_cap]") {
+  auto family = std::make_shared<memory_account>(3 << 20);
+  {
+    memory_cap first(2 << 20, family);
+    memory_cap second(2 << 20, family);
+    void* a = fresh(first, 1536 << 10);
+    REQUIRE(a != nullptr);
+    CHECK(family->held() == first.held());
+    // Within its own limit, past the family's: refused, and said so.
+    CHECK(fresh(second, 1800 << 10) == nullptr);
+    CHECK(second.exceeded());
+    CHECK(second.family_exceeded());
+    void* b = fresh(second, 1400 << 10);
+    REQUIRE(b != nullptr);
+    CHECK(family->held() == first.held() + second.held());
+    // Growing is charged too: 264 KiB more do not fit in what is left.
+    void* grown = resize(first, a, 1536 << 10, 1800 << 10);
+    CHECK(grown == nullptr);
+    CHECK(first.family_exceeded());
+    drop(first, a, 1536 << 10);
+    CHECK(family->held() == second.held());
+    drop(second, b, 1400 << 10);
+    // The caps' own refusals stay theirs.
+    memory_cap third(1 << 10, family);
+    CHECK(fresh(third, 4 << 10) == nullptr);
+    CHECK(third.exceeded());
+    CHECK_FALSE(third.family_exceeded());
+  }
+  CHECK(family->held() == 0);
 }
