@@ -40,7 +40,7 @@ struct lazy_library {
 const lazy_library lazy_libraries[] = {
     {LUA_COLIBNAME, luaopen_coroutine, install_coroutine_bridge},
     {LUA_TABLIBNAME, luaopen_table},
-    {LUA_STRLIBNAME, luaopen_string},  // also gives strings their metatable
+    {LUA_STRLIBNAME, luaopen_string, install_safe_string},  // also gives strings their metatable
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
     {LUA_OSLIBNAME, luaopen_os, install_safe_os},
