@@ -313,30 +313,6 @@ struct guard {
 
 const guard guards[] = {
     // Class 3: C functions whose time is not bounded by their input's memory.
-    {"rep", R"lua(
-  local rep = string.rep
-  string.rep = function(s, n, sep)
-    if type(n) == "number" and n > 1e6 and tostring(s) == "" and (sep == nil or sep == "") then
-      known("string.rep of an empty string")
-    end
-    return rep(s, n, sep)
-  end
-)lua"},
-    {"patterns", R"lua(
-  local find, match, gmatch, gsub = string.find, string.match, string.gmatch, string.gsub
-  local longest = {3000, 300, 60}
-  local function backtracking(s, p)
-    if type(s) == "number" then s = tostring(s) end
-    if type(p) == "number" then p = tostring(p) end
-    if type(s) ~= "string" or type(p) ~= "string" then return end
-    local _, q = gsub(p, "[%*%+%-%?]", "")
-    if q > 3 or (q > 0 and #s > longest[q]) then known("backtracking pattern matching") end
-  end
-  string.find = function(s, p, ...) backtracking(s, p) return find(s, p, ...) end
-  string.match = function(s, p, ...) backtracking(s, p) return match(s, p, ...) end
-  string.gmatch = function(s, p, ...) backtracking(s, p) return gmatch(s, p, ...) end
-  string.gsub = function(s, p, ...) backtracking(s, p) return gsub(s, p, ...) end
-)lua"},
     {"move", R"lua(
   local move = table.move
   table.move = function(a1, f, e, t, a2)
