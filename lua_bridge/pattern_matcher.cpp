@@ -4,7 +4,8 @@
 // observable, so they are kept; the step count is what is added.
 #include "lua_bridge/pattern_matcher.hpp"
 
-#include <cctype>
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "lua_bridge/execution_meter.hpp"
@@ -21,48 +22,107 @@ unsigned char byte(char c) {
   return static_cast<unsigned char>(c);
 }
 
-// %a, %d ... in the C library's classes (the process locale, like stock);
-// an upper-case letter is the complement; any other character itself.
-bool match_class(int c, int class_letter) {
-  bool in = false;
-  switch (std::tolower(class_letter)) {
+// The classes of %a ... %x: stock asks isalpha and friends, which answer
+// for the process locale; alc's processes keep the C locale (nothing in alc
+// calls setlocale, and os.setlocale is refused), so these are its classes,
+// looked up without a call per character.
+enum class_bit : uint16_t {
+  alpha = 1 << 0,
+  cntrl = 1 << 1,
+  digit = 1 << 2,
+  graph = 1 << 3,
+  lower = 1 << 4,
+  punct = 1 << 5,
+  space = 1 << 6,
+  upper = 1 << 7,
+  xdigit = 1 << 8,
+  zero = 1 << 9,  // %z: deprecated, still in 5.4
+};
+
+constexpr uint16_t c_locale_classes(int c) {
+  uint16_t bits = 0;
+  const bool is_upper = c >= 'A' && c <= 'Z';
+  const bool is_lower = c >= 'a' && c <= 'z';
+  const bool is_digit = c >= '0' && c <= '9';
+  if (is_upper) bits |= upper | alpha;
+  if (is_lower) bits |= lower | alpha;
+  if (is_digit) bits |= digit;
+  if (c < 32 || c == 127) bits |= cntrl;
+  if (c > 32 && c < 127) bits |= graph;
+  if (c > 32 && c < 127 && !is_upper && !is_lower && !is_digit) bits |= punct;
+  if ((c >= '\t' && c <= '\r') || c == ' ') bits |= space;
+  if (is_digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) bits |= xdigit;
+  if (c == 0) bits |= zero;
+  return bits;
+}
+
+// What the letter after a '%' stands for: the classes it takes (none: the
+// character itself), and whether it is their complement (upper case).
+struct class_letter {
+  uint16_t classes = 0;
+  bool complement = false;
+};
+
+constexpr class_letter letter_meaning(int letter) {
+  uint16_t classes = 0;
+  switch (letter | 0x20) {  // a letter's lower case; no other byte lands on one
     case 'a':
-      in = std::isalpha(c) != 0;
+      classes = alpha;
       break;
     case 'c':
-      in = std::iscntrl(c) != 0;
+      classes = cntrl;
       break;
     case 'd':
-      in = std::isdigit(c) != 0;
+      classes = digit;
       break;
     case 'g':
-      in = std::isgraph(c) != 0;
+      classes = graph;
       break;
     case 'l':
-      in = std::islower(c) != 0;
+      classes = lower;
       break;
     case 'p':
-      in = std::ispunct(c) != 0;
+      classes = punct;
       break;
     case 's':
-      in = std::isspace(c) != 0;
+      classes = space;
       break;
     case 'u':
-      in = std::isupper(c) != 0;
+      classes = upper;
       break;
     case 'w':
-      in = std::isalnum(c) != 0;
+      classes = alpha | digit;
       break;
     case 'x':
-      in = std::isxdigit(c) != 0;
+      classes = xdigit;
       break;
     case 'z':
-      in = c == 0;
-      break;  // deprecated, still in 5.4
+      classes = zero;
+      break;
     default:
-      return class_letter == c;
+      break;
   }
-  return std::isupper(class_letter) != 0 ? !in : in;
+  return {classes, classes != 0 && (letter & 0x20) == 0};
+}
+
+template <typename T, typename F>
+constexpr std::array<T, 256> byte_table(F f) {
+  std::array<T, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = f(c);
+  return table;
+}
+
+constexpr auto classes_of = byte_table<uint16_t>(c_locale_classes);
+constexpr auto letters = byte_table<class_letter>(letter_meaning);
+
+bool in_class(int c, class_letter letter) {
+  return ((classes_of[static_cast<std::size_t>(c)] & letter.classes) != 0) != letter.complement;
+}
+
+// %x: a class, or the character x itself.
+bool match_class(int c, int letter) {
+  const class_letter meaning = letters[static_cast<std::size_t>(letter)];
+  return meaning.classes == 0 ? letter == c : in_class(c, meaning);
 }
 
 // [set] from its '[' at `p` to its ']' at `last`.
@@ -84,6 +144,10 @@ bool match_set(int c, const char* p, const char* last) {
     }
   }
   return !found;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
 }
 
 bool allows_none(char suffix) {
@@ -131,7 +195,7 @@ bool pattern_matcher::single_item_at(const char* p) const {
     case '$':
       return p + 1 != pattern_end_;
     case escape:
-      return !(p[1] == 'b' || p[1] == 'f' || std::isdigit(byte(p[1])) != 0);
+      return !(p[1] == 'b' || p[1] == 'f' || is_digit(p[1]));
     default:
       return true;
   }
@@ -160,17 +224,10 @@ const char* pattern_matcher::search_rest(const char*& start, const char* not_end
     }
     return nullptr;
   }
-  const bool literal = ep == p + 1 && *p != '.';
   ++s;
   while (s < subject_end_) {  // at the end, one character cannot match
-    const char* candidate = s;
-    if (literal) {
-      candidate = static_cast<const char*>(std::memchr(s, *p, subject_end_ - s));
-      if (candidate == nullptr) return nullptr;
-    } else {
-      while (candidate < subject_end_ && !single_match(candidate, p, ep)) ++candidate;
-      if (candidate == subject_end_) return nullptr;
-    }
+    const char* candidate = scan(s, p, ep, false);
+    if (candidate == subject_end_) return nullptr;
     spend(candidate - s);
     level_ = 0;
     const char* e = match(candidate, p);
@@ -215,6 +272,39 @@ inline bool pattern_matcher::single_match(const char* s, const char* p, const ch
   }
 }
 
+// From `s`, the first character where the item [p, ep) matches (`matching`
+// false) or does not (true), else the subject's end: single_match over a
+// run, with the item decoded once.
+const char* pattern_matcher::scan(const char* s, const char* p, const char* ep,
+                                  bool matching) const {
+  const char* const end = subject_end_;
+  char literal = *p;
+  switch (*p) {
+    case '.':
+      return matching ? end : s;
+    case '[':
+      while (s < end && match_set(byte(*s), p, ep - 1) == matching) ++s;
+      return s;
+    case escape: {
+      const class_letter meaning = letters[byte(p[1])];
+      if (meaning.classes != 0) {
+        while (s < end && in_class(byte(*s), meaning) == matching) ++s;
+        return s;
+      }
+      literal = p[1];
+      break;
+    }
+    default:
+      break;
+  }
+  if (matching) {
+    while (s < end && *s == literal) ++s;
+    return s;
+  }
+  const void* found = std::memchr(s, literal, static_cast<std::size_t>(end - s));
+  return found != nullptr ? static_cast<const char*>(found) : end;
+}
+
 const char* pattern_matcher::match(const char* s, const char* p) {
   if (depth_left_ == 0) luaL_error(L_, "pattern too complex");
   --depth_left_;
@@ -249,7 +339,7 @@ const char* pattern_matcher::match(const char* s, const char* p) {
           p = next;
           continue;
         }
-        if (std::isdigit(byte(p[1])) != 0) {
+        if (is_digit(p[1])) {
           s = match_back_reference(s, byte(p[1]));
           if (s == nullptr) break;
           p += 2;
@@ -302,12 +392,7 @@ const char* pattern_matcher::match(const char* s, const char* p) {
 
 // The longest run of the item first, giving back one character at a time.
 const char* pattern_matcher::max_expand(const char* s, const char* p, const char* ep) {
-  std::ptrdiff_t count = 0;
-  if (*p == '.') {
-    count = subject_end_ - s;
-  } else {
-    while (single_match(s + count, p, ep)) ++count;
-  }
+  std::ptrdiff_t count = scan(s, p, ep, true) - s;
   spend(count);
   for (; count >= 0; --count) {
     const char* e = match(s + count, ep + 1);

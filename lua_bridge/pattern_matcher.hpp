@@ -61,6 +61,7 @@ class pattern_matcher {
   const char* match(const char* s, const char* p);
   const char* class_end(const char* p) const;
   bool single_match(const char* s, const char* p, const char* ep) const;
+  const char* scan(const char* s, const char* p, const char* ep, bool matching) const;
   const char* max_expand(const char* s, const char* p, const char* ep);
   const char* min_expand(const char* s, const char* p, const char* ep);
   const char* match_balance(const char* s, const char* p);
