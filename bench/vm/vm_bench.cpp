@@ -139,6 +139,8 @@ const pattern_case pattern_cases[] = {
     {"gmatch_words", "for w in text:gmatch('%a+') do n = n + 1 end"},
     {"gsub_function", "n = n + select(2, text:gsub('%w+', function(w) return w end))"},
     {"find_capture", "n = n + #text:match('Final answer:%s*(%w+)%s*$')"},
+    // A capture first: no item to skip positions by, one attempt per byte.
+    {"match_no_skip", "n = n + (text:match('(%d+)%%') and 1 or 0)"},
 };
 
 std::string pattern_script(const char* body, long iterations) {
@@ -185,7 +187,7 @@ int main(int argc, char** argv) {
                    "usage: alc_vm_bench [--quick] [--only vm_create_run_close|"
                    "llm_yield_resume_pair|tight_loop_preemption_on|string_gsub_spaces|"
                    "string_match_trim|string_gmatch_words|string_gsub_function|"
-                   "string_find_capture]\n");
+                   "string_find_capture|string_match_no_skip]\n");
       return 2;
     }
   }
