@@ -16,7 +16,7 @@ namespace {
 constexpr char escape = '%';
 // Steps between two looks at the deadline: a few microseconds of matching,
 // so the check (two relaxed loads) costs nothing measurable.
-constexpr long steps_per_check = 4096;
+constexpr std::ptrdiff_t steps_per_check = 4096;
 
 unsigned char byte(char c) {
   return static_cast<unsigned char>(c);
@@ -168,12 +168,9 @@ void pattern_matcher::prepare(lua_State* L, const char* s, std::size_t ls, const
   steps_left_ = steps_per_check;
 }
 
-inline void pattern_matcher::spend(long steps) {
-  steps_left_ -= steps;
-  if (steps_left_ < 0) {
-    steps_left_ = steps_per_check;
-    check_slice_deadline(L_);
-  }
+void pattern_matcher::look_at_deadline() {
+  steps_left_ = steps_per_check;
+  check_slice_deadline(L_);
 }
 
 const char* pattern_matcher::search(const char*& start, const char* not_end, bool anchored) {
@@ -228,7 +225,7 @@ const char* pattern_matcher::search_rest(const char*& start, const char* not_end
   while (s < subject_end_) {  // at the end, one character cannot match
     const char* candidate = scan(s, p, ep, false);
     if (candidate == subject_end_) return nullptr;
-    spend(candidate - s);
+    charge(candidate - s);
     level_ = 0;
     const char* e = match(candidate, p);
     if (e != nullptr && e != not_end) {
@@ -240,7 +237,10 @@ const char* pattern_matcher::search_rest(const char*& start, const char* not_end
   return nullptr;
 }
 
-const char* pattern_matcher::class_end(const char* p) const {
+// Where the item at `p` ends (at its suffix, if any). A set costs a step per
+// byte, here and wherever it is tested: a pattern can be as long as a subject.
+const char* pattern_matcher::class_end(const char* p) {
+  const char* const item = p;
   switch (*p++) {
     case escape:
       if (p == pattern_end_) luaL_error(L_, "malformed pattern (ends with '%%')");
@@ -251,13 +251,14 @@ const char* pattern_matcher::class_end(const char* p) const {
         if (p == pattern_end_) luaL_error(L_, "malformed pattern (missing ']')");
         if (*p++ == escape && p < pattern_end_) ++p;  // '%]' is in the set
       } while (*p != ']');
+      charge(p - item);
       return p + 1;
     default:
       return p;
   }
 }
 
-inline bool pattern_matcher::single_match(const char* s, const char* p, const char* ep) const {
+inline bool pattern_matcher::single_match(const char* s, const char* p, const char* ep) {
   if (s >= subject_end_) return false;
   const int c = byte(*s);
   switch (*p) {
@@ -266,6 +267,7 @@ inline bool pattern_matcher::single_match(const char* s, const char* p, const ch
     case escape:
       return match_class(c, byte(p[1]));
     case '[':
+      charge(ep - p);
       return match_set(c, p, ep - 1);
     default:
       return byte(*p) == c;
@@ -275,15 +277,17 @@ inline bool pattern_matcher::single_match(const char* s, const char* p, const ch
 // From `s`, the first character where the item [p, ep) matches (`matching`
 // false) or does not (true), else the subject's end: single_match over a
 // run, with the item decoded once.
-const char* pattern_matcher::scan(const char* s, const char* p, const char* ep,
-                                  bool matching) const {
+const char* pattern_matcher::scan(const char* s, const char* p, const char* ep, bool matching) {
   const char* const end = subject_end_;
   char literal = *p;
   switch (*p) {
     case '.':
       return matching ? end : s;
     case '[':
-      while (s < end && match_set(byte(*s), p, ep - 1) == matching) ++s;
+      while (s < end && match_set(byte(*s), p, ep - 1) == matching) {
+        charge(ep - p);
+        ++s;
+      }
       return s;
     case escape: {
       const class_letter meaning = letters[byte(p[1])];
@@ -308,9 +312,10 @@ const char* pattern_matcher::scan(const char* s, const char* p, const char* ep,
 const char* pattern_matcher::match(const char* s, const char* p) {
   if (depth_left_ == 0) luaL_error(L_, "pattern too complex");
   --depth_left_;
-  spend(1);
-  // A loop for the items that end in a tail call: only alternatives recurse.
-  while (p != pattern_end_) {
+  charge(1);
+  // A loop for the items that end in a tail call (each a step): only
+  // alternatives recurse.
+  for (; p != pattern_end_; charge(1)) {
     switch (*p) {
       case '(':
         s = p[1] == ')' ? start_capture(s, p + 2, position) : start_capture(s, p + 1, unfinished);
@@ -393,7 +398,7 @@ const char* pattern_matcher::match(const char* s, const char* p) {
 // The longest run of the item first, giving back one character at a time.
 const char* pattern_matcher::max_expand(const char* s, const char* p, const char* ep) {
   std::ptrdiff_t count = scan(s, p, ep, true) - s;
-  spend(count);
+  charge(count);
   for (; count >= 0; --count) {
     const char* e = match(s + count, ep + 1);
     if (e != nullptr) return e;
@@ -422,14 +427,14 @@ const char* pattern_matcher::match_balance(const char* s, const char* p) {
   while (++s < subject_end_) {
     if (*s == close) {
       if (--depth == 0) {
-        spend(s - from);
+        charge(s - from);
         return s + 1;
       }
     } else if (*s == open) {
       ++depth;
     }
   }
-  spend(s - from);
+  charge(s - from);
   return nullptr;
 }
 
@@ -440,6 +445,7 @@ const char* pattern_matcher::match_frontier(const char* s, const char* p) {
   // Outside the subject, both ends read as '\0' (stock reads the string's terminator).
   const int previous = s == subject_ ? 0 : byte(s[-1]);
   const int current = s < subject_end_ ? byte(*s) : 0;
+  charge(2 * (ep - p));
   if (!match_set(previous, p, ep - 1) && match_set(current, p, ep - 1)) return ep;
   return nullptr;
 }
@@ -477,7 +483,7 @@ const char* pattern_matcher::match_back_reference(const char* s, int digit) {
   const capture& c = captures_[check_capture(digit)];
   const auto len = static_cast<std::size_t>(c.len);
   if (static_cast<std::size_t>(subject_end_ - s) < len) return nullptr;
-  spend(c.len);
+  charge(c.len);
   return std::memcmp(c.init, s, len) == 0 ? s + len : nullptr;
 }
 

@@ -44,6 +44,13 @@ class pattern_matcher {
   /// `position` with the position pushed on the stack instead.
   std::ptrdiff_t capture_text(int i, const char* s, const char* e, const char** text);
 
+  /// Counts `steps` of work done for the match (a replacement's text, say):
+  /// every few thousand, raises cpu_limit if the slice's deadline is past.
+  void charge(std::ptrdiff_t steps) {
+    steps_left_ -= steps;
+    if (steps_left_ < 0) look_at_deadline();
+  }
+
   static constexpr std::ptrdiff_t position = -2;  ///< a capture's len: `()`
   static constexpr int max_captures = 32;         ///< stock's LUA_MAXCAPTURES
   static constexpr int max_depth = 200;           ///< stock's MAXCCALLS: "pattern too complex"
@@ -59,9 +66,9 @@ class pattern_matcher {
   // One function per kind of pattern item; each returns where the rest of
   // the pattern matched up to, or nullptr.
   const char* match(const char* s, const char* p);
-  const char* class_end(const char* p) const;
-  bool single_match(const char* s, const char* p, const char* ep) const;
-  const char* scan(const char* s, const char* p, const char* ep, bool matching) const;
+  const char* class_end(const char* p);
+  bool single_match(const char* s, const char* p, const char* ep);
+  const char* scan(const char* s, const char* p, const char* ep, bool matching);
   const char* max_expand(const char* s, const char* p, const char* ep);
   const char* min_expand(const char* s, const char* p, const char* ep);
   const char* match_balance(const char* s, const char* p);
@@ -72,16 +79,16 @@ class pattern_matcher {
   int check_capture(int digit) const;
   bool single_item_at(const char* p) const;
   const char* search_rest(const char*& start, const char* not_end);
-  void spend(long steps);
+  void look_at_deadline();
 
   lua_State* L_;
   const char* subject_;
   const char* subject_end_;
   const char* pattern_;
   const char* pattern_end_;
-  int depth_left_;   ///< nested match steps still allowed
-  int level_;        ///< captures opened
-  long steps_left_;  ///< until the next deadline check
+  int depth_left_;             ///< nested match steps still allowed
+  int level_;                  ///< captures opened
+  std::ptrdiff_t steps_left_;  ///< until the next deadline check
   capture captures_[max_captures];
 };
 

@@ -12,6 +12,8 @@
 #include <new>
 #include <string_view>
 
+#include <string.h>  // memmem (POSIX 2024, glibc, musl, the BSDs)
+
 #include "lua_bridge/pattern_matcher.hpp"
 #include "lua_bridge/vm_setup.hpp"
 
@@ -43,13 +45,16 @@ int find_or_match(lua_State* L, bool find) {
     return 1;
   }
   if (find && (lua_toboolean(L, 4) || is_plain_text(p, lp))) {
-    const std::size_t at = std::string_view(s, ls).find(std::string_view(p, lp), init);
-    if (at == std::string_view::npos) {
+    // memmem is linear (Two-Way) where a naive search, stock's too, is
+    // quadratic: 'aaa...a' for 'aa...ab'.
+    const void* at = ::memmem(s + init, ls - init, p, lp);
+    if (at == nullptr) {
       luaL_pushfail(L);
       return 1;
     }
-    lua_pushinteger(L, static_cast<lua_Integer>(at) + 1);
-    lua_pushinteger(L, static_cast<lua_Integer>(at + lp));
+    const auto start = static_cast<const char*>(at) - s;
+    lua_pushinteger(L, start + 1);
+    lua_pushinteger(L, static_cast<lua_Integer>(start + static_cast<std::ptrdiff_t>(lp)));
     return 2;
   }
   const bool anchored = *p == '^';
@@ -104,7 +109,7 @@ int string_gmatch(lua_State* L) {
   const char* s = luaL_checklstring(L, 1, &ls);
   const char* p = luaL_checklstring(L, 2, &lp);
   std::size_t init = start_offset(luaL_optinteger(L, 3, 1), ls);
-  if (init > ls) init = ls + 1;  // no match at all, without a pointer past the end + 1
+  if (init > ls) init = ls + 1;  // past the end: no match, and no pointer further out
   lua_settop(L, 2);
   auto* state = new (lua_newuserdatauv(L, sizeof(gmatch_state), 0)) gmatch_state{};
   state->matcher.prepare(L, s, ls, p, lp);
@@ -125,6 +130,8 @@ void flush(luaL_Buffer& out, const char*& copied, const char* to) {
 // A replacement string: %0 the match, %1-%9 its captures, %% a '%'.
 void add_replacement_text(lua_State* L, pattern_matcher& matcher, luaL_Buffer& out, const char* s,
                           const char* e, const char* text, std::size_t len) {
+  // Reading it is work even when it adds nothing (%1 of an empty capture).
+  matcher.charge(static_cast<std::ptrdiff_t>(len));
   const char* const end = text + len;
   const char* escape = nullptr;
   while ((escape = static_cast<const char*>(std::memchr(text, '%', end - text))) != nullptr) {

@@ -626,6 +626,30 @@ TEST_CASE("a backtracking find, match, gmatch or gsub fails with cpu_limit", "[s
   }
 }
 
+TEST_CASE("a pattern or replacement as long as the subject costs steps at every attempt",
+          "[string][preempt]") {
+  for (const char* code : {
+           // a set of 10^5 bytes, tested at each of 10^5 positions
+           "return string.find(string.rep('b', 1e5), '[' .. string.rep('a', 1e5) .. ']')",
+           // 10^5 items without a quantifier, at each of 10^5 positions
+           "return string.find(string.rep('a', 1e5), string.rep('a', 1e5 - 1) .. 'b.')",
+           // a replacement of 10^5 empty captures, for each of 10^5 matches
+           "return string.gsub(string.rep('x', 1e5), '(x-)', string.rep('%1', 1e5))",
+       }) {
+    run_runaway(code);
+  }
+}
+
+TEST_CASE("a plain find takes time linear in the subject", "[string]") {
+  vm_harness harness;
+  // Quadratic for a search that compares the needle at every position.
+  CHECK(run_value(harness,
+                  "local s, needle = string.rep('a', 1 << 20), string.rep('a', 1 << 19) .. 'b' "
+                  "return {string.find(s, needle, 1, true) == nil, "
+                  "string.find(s .. 'b', needle, 1, true)}") ==
+        json::array({true, (1 << 19) + 1, (1 << 20) + 1}));
+}
+
 TEST_CASE("pcall around a runaway match does not keep the session from failing cpu_limit",
           "[string][preempt]") {
   run_runaway("local ok, e = pcall(string.find, " + backtracking_subject + ", " +
