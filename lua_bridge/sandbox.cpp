@@ -2,9 +2,11 @@
 // door to the host (files, processes, environment, bytecode) removed. What
 // stays is the allow-list of sandbox_names.cpp; load, setmetatable and
 // xpcall are wrapped (text chunks only, no __gc, no message handler in a
-// condemned session); table's loops check the deadline; os and io get safe equivalents of
-// their doors (sandbox_os.cpp, sandbox_io.cpp), so packages written for a
-// full Lua take their fallbacks instead of failing on a nil.
+// condemned session); string matching and table's loops are alc's own and
+// check the slice deadline (sandbox_string.cpp, sandbox_table.cpp); os and
+// io get safe equivalents of their doors (sandbox_os.cpp, sandbox_io.cpp),
+// so packages written for a full Lua take their fallbacks instead of
+// failing on a nil.
 //
 // Only the base library is opened up front. coroutine, table, string, math,
 // utf8, os and io are opened the first time a script touches them: most of a
@@ -41,7 +43,7 @@ struct lazy_library {
 const lazy_library lazy_libraries[] = {
     {LUA_COLIBNAME, luaopen_coroutine, install_coroutine_bridge},
     {LUA_TABLIBNAME, luaopen_table, install_bounded_table},
-    {LUA_STRLIBNAME, luaopen_string},  // also gives strings their metatable
+    {LUA_STRLIBNAME, luaopen_string, install_safe_string},  // also gives strings their metatable
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
     {LUA_OSLIBNAME, luaopen_os, install_safe_os},

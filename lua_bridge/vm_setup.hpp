@@ -20,5 +20,8 @@ void install_bounded_table(lua_State* L);
 void install_safe_os(lua_State* L);
 /// Fills the (empty) table on top of the stack with the safe io library.
 void install_safe_io(lua_State* L);
+/// Replaces find, match, gmatch, gsub and rep in the string table on top of
+/// the stack with ones bounded by the slice's deadline (sandbox_string.cpp).
+void install_safe_string(lua_State* L);
 
 }  // namespace alc

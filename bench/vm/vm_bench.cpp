@@ -125,6 +125,33 @@ alc::step_result run(alc::script_vm& vm, std::chrono::microseconds slice) {
   return result;
 }
 
+// String matching over an LLM-sized answer (about 4 KB): the sandbox's own
+// matcher (sandbox_string.cpp) against stock lstrlib, in the hot shapes
+// packages use. Each script repeats its body `iterations` times.
+struct pattern_case {
+  const char* name;
+  const char* body;
+};
+
+const pattern_case pattern_cases[] = {
+    {"gsub_spaces", "n = n + #string.gsub(text, '%s+', ' ')"},
+    {"match_trim", "n = n + #text:match('^%s*(.-)%s*$')"},
+    {"gmatch_words", "for w in text:gmatch('%a+') do n = n + 1 end"},
+    {"gsub_function", "n = n + select(2, text:gsub('%w+', function(w) return w end))"},
+    {"find_capture", "n = n + #text:match('Final answer:%s*(%w+)%s*$')"},
+    // A capture first: no item to skip positions by, one attempt per byte.
+    {"match_no_skip", "n = n + (text:match('(%d+)%%') and 1 or 0)"},
+};
+
+std::string pattern_script(const char* body, long iterations) {
+  return std::string(
+             "local text = ('The answer is 42. Reasoning: first, we weigh the options (A, B, "
+             "C);\\n  then we pick B, since it fits.\\t Confidence: high.\\n'):rep(40) .. "
+             "'Final answer: B  \\n'\n"
+             "local n = 0\nfor i = 1, ") +
+         std::to_string(iterations) + " do " + body + " end\nreturn n";
+}
+
 struct figure {
   std::string name;
   double alc_ns;
@@ -158,7 +185,9 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: alc_vm_bench [--quick] [--only vm_create_run_close|"
-                   "llm_yield_resume_pair|tight_loop_preemption_on]\n");
+                   "llm_yield_resume_pair|tight_loop_preemption_on|string_gsub_spaces|"
+                   "string_match_trim|string_gmatch_words|string_gsub_function|"
+                   "string_find_capture|string_match_no_skip]\n");
       return 2;
     }
   }
@@ -212,6 +241,21 @@ int main(int argc, char** argv) {
         },
         [&](long) { raw_create_run_close(loop); });
     figures.push_back({"tight_loop_preemption_on", ours, raw, 1.05});
+  }
+  const long pattern_iterations = quick ? 200 : 2'000;
+  for (const auto& pattern : pattern_cases) {
+    const std::string name = std::string("string_") + pattern.name;
+    if (!wanted(name.c_str())) continue;
+    const std::string code = pattern_script(pattern.body, pattern_iterations);
+    const auto [ours, raw] = best_of_interleaved(
+        rounds, 1,
+        [&](long) {
+          auto vm = make_vm(code.c_str(), opts);
+          run(*vm, slice);
+        },
+        [&](long) { raw_create_run_close(code.c_str()); });
+    figures.push_back({name, ours / static_cast<double>(pattern_iterations),
+                       raw / static_cast<double>(pattern_iterations), 1.10});
   }
   if (figures.empty()) {
     std::fprintf(stderr, "alc_vm_bench: no benchmark named %s\n", only.c_str());

@@ -302,8 +302,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     run_script(std::string(reinterpret_cast<const char*>(data), size), in);
     return 0;
   }
-  const std::string code =
-      alc::fuzz::script_writer(in, catalogue(), guards_off().count("spin") == 0).script();
+  const std::string code = alc::fuzz::script_writer(in, catalogue()).script();
   if (printing()) std::fprintf(stderr, "----\n%s", code.c_str());
   run_script(code, in);
   return 0;

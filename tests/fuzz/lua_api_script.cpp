@@ -311,50 +311,10 @@ struct guard {
   const char* lua;
 };
 
-const guard guards[] = {
-    // Class 3: C functions whose time is not bounded by their input's memory.
-    {"rep", R"lua(
-  local rep = string.rep
-  string.rep = function(s, n, sep)
-    if type(n) == "number" and n > 1e6 and tostring(s) == "" and (sep == nil or sep == "") then
-      known("string.rep of an empty string")
-    end
-    return rep(s, n, sep)
-  end
-)lua"},
-    {"patterns", R"lua(
-  local find, match, gmatch, gsub = string.find, string.match, string.gmatch, string.gsub
-  local longest = {3000, 300, 60}
-  local function backtracking(s, p)
-    if type(s) == "number" then s = tostring(s) end
-    if type(p) == "number" then p = tostring(p) end
-    if type(s) ~= "string" or type(p) ~= "string" then return end
-    local _, q = gsub(p, "[%*%+%-%?]", "")
-    if q > 3 or (q > 0 and #s > longest[q]) then known("backtracking pattern matching") end
-  end
-  string.find = function(s, p, ...) backtracking(s, p) return find(s, p, ...) end
-  string.match = function(s, p, ...) backtracking(s, p) return match(s, p, ...) end
-  string.gmatch = function(s, p, ...) backtracking(s, p) return gmatch(s, p, ...) end
-  string.gsub = function(s, p, ...) backtracking(s, p) return gsub(s, p, ...) end
-)lua"},
-    {"move", R"lua(
-  local move = table.move
-  table.move = function(a1, f, e, t, a2)
-    if type(f) == "number" and type(e) == "number" and e - f > 1e6 then known("table.move range") end
-    return move(a1, f, e, t, a2)
-  end
-)lua"},
-    {"match_enum", R"lua(
-  GUARD.match_enum = function(text, candidates, ...)
-    local long = type(text) == "string" and #text > 2000
-    if type(candidates) == "table" then
-      for _, c in pairs(candidates) do long = long or (type(c) == "string" and #c > 2000) end
-    end
-    if long then known("alc.match_enum on long words") end
-    return alc.match_enum(text, candidates, ...)
-  end
-)lua"},
-};
+// Empty while no finding is open: the last ones (issue 13) are fixed. A new
+// finding that stops every run gets a guard here and a [!mayfail]
+// reproduction in tests/lua_bridge/fuzz_findings_test.cpp until its fix.
+const std::vector<guard> guards = {};
 
 }  // namespace
 
@@ -362,7 +322,6 @@ const std::vector<std::string>& known_open_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
     for (const auto& g : guards) out.emplace_back(g.name);
-    out.emplace_back("spin");
     return out;
   }();
   return names;
@@ -380,7 +339,7 @@ std::string known_open_guards(const known_open_set& off) {
   return out + "end\n";
 }
 
-function_catalogue without_known_open(function_catalogue functions, const known_open_set& off) {
+function_catalogue without_known_open(function_catalogue functions, const known_open_set& /*off*/) {
   function_catalogue out;
   for (auto& expression : functions) {
     if (expression == "alc.match_enum") expression = "GUARD.match_enum";
@@ -515,7 +474,6 @@ std::string script_writer::function_value(int depth) {
     case 4:
       return function_expression();
     case 5:
-      if (bounded_spins_) return "function(...) for _ = 1, 1e6 do end end";
       return "function(...) while true do end end";
     default:
       return "function(...) " + call_statement(depth + 1) + " return " + value(depth + 1) + " end";

@@ -21,9 +21,8 @@ using function_catalogue = std::vector<std::string>;
 const char* catalogue_script();
 
 /// Guards that keep the fuzzer from stopping again and again on findings
-/// already reported in issue 13 (each pinned by a `[!mayfail]` test, fixes
-/// under way elsewhere): a guard raises `known open finding ...` instead of
-/// reaching the bug. ALC_FUZZ_KNOWN_OPEN lists the guards to leave out
+/// already reported (each pinned by a `[!mayfail]` test until its fix): a guard raises `known open
+/// finding ...` instead of reaching the bug. ALC_FUZZ_KNOWN_OPEN lists the guards to leave out
 /// (`all`, or names from known_open_names() joined by commas). Remove each
 /// guard with its fix (docs/fuzzing.md).
 using known_open_set = std::set<std::string>;
@@ -32,15 +31,14 @@ const std::vector<std::string>& known_open_names();
 /// Lua that installs the guards not in `off`; run before every script.
 std::string known_open_guards(const known_open_set& off);
 
-/// The catalogue with alc.match_enum routed through its guard (GUARD.match_enum is the plain function when that guard is off).
+/// The catalogue with alc.match_enum routed through its guard (GUARD.match_enum is the plain
+/// function when that guard is off).
 function_catalogue without_known_open(function_catalogue functions, const known_open_set& off);
 
 class script_writer {
  public:
-  /// `bounded_spins`: endless loops become long finite ones (a known open
-  /// finding: a spin in a `__close` run by coroutine.close is never preempted).
-  script_writer(FuzzedDataProvider& in, const function_catalogue& functions, bool bounded_spins)
-      : in_(in), functions_(functions), bounded_spins_(bounded_spins) {}
+  script_writer(FuzzedDataProvider& in, const function_catalogue& functions)
+      : in_(in), functions_(functions) {}
 
   /// One whole script: statements over a pool of values `V[1..8]`.
   std::string script();
@@ -67,7 +65,6 @@ class script_writer {
 
   FuzzedDataProvider& in_;
   const function_catalogue& functions_;
-  bool bounded_spins_;
   int long_bracket_ = 0;  ///< distinct `[==[` levels for nested load() chunks
 };
 

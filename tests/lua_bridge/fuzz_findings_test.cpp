@@ -48,11 +48,18 @@ TEST_CASE("a coroutine whose host call was refused is not resumed into a made-up
   }
 }
 
-// Guards rep, patterns, move, match_enum (class 3): C calls that never return.
-TEST_CASE("C functions finish in time bounded by their input's memory", "[fuzz][!mayfail]") {
+// Class 3, fixed (alc's own string functions, sandbox_string.cpp): a
+// backtracking match never returned, nor did a rep of nothing.
+TEST_CASE("string.rep of nothing and a backtracking string.find end", "[fuzz]") {
   CHECK_THAT(require_ends("return #string.rep('', math.maxinteger)").report,
              Catch::Equals("done: 0"));
-  require_ends("return string.find(string.rep('a', 40), string.rep('a-', 40) .. 'b')");
+  CHECK_THAT(
+      require_ends("return string.find(string.rep('a', 40), string.rep('a-', 40) .. 'b')").report,
+      Catch::StartsWith("failed: cpu_limit"));
+}
+
+// Class 3, fixed (guards move, match_enum): C calls that never returned.
+TEST_CASE("C functions finish in time bounded by their input's memory", "[fuzz]") {
   require_ends("return #table.move({}, 1, 1 << 62, 1, {})");
   require_ends("return alc.match_enum(string.rep('a', 1 << 20), {string.rep('b', 1 << 20)})");
 }
