@@ -6,11 +6,19 @@
 // results, the same recursion limit ("pattern too complex" at 200 nested
 // steps) and the same errors raised at the same moment (a malformed tail of
 // a pattern is only an error once the matcher reaches it). Unlike stock it
-// counts its steps and asks check_slice_deadline every few thousand, so a
-// pattern that backtracks for ever ends with cpu_limit.
+// counts its steps (each item tried, each byte scanned) and asks
+// check_slice_deadline every few thousand, so a pattern that backtracks for
+// ever ends with cpu_limit. The character classes are the C locale's, the
+// one alc runs in.
 //
-// A plain struct on purpose: it lives on the C stack, or in a userdata, of
-// calls that raise Lua errors, and a longjmp skips destructors.
+// One deliberate difference: a gmatch iterator that raises inside the
+// matcher (a malformed pattern, called again under pcall) keeps the depth
+// it had reached, in stock as here, so its 201st call says "pattern too
+// complex". Stock's counter then goes negative and its recursion limit is
+// gone for good (a C stack overflow); here it stays "pattern too complex".
+//
+// Trivially destructible on purpose: it lives on the C stack, or in a
+// userdata, of calls that raise Lua errors, and a longjmp skips destructors.
 
 #include <cstddef>
 #include <type_traits>
