@@ -34,6 +34,18 @@ bool is_plain_text(const char* p, std::size_t lp) {
   return std::string_view(p, lp).find_first_of(specials) == std::string_view::npos;
 }
 
+// A leading '^' anchors the match at its start; the matcher gets the rest.
+bool prepare_matcher(lua_State* L, pattern_matcher& matcher, const char* s, std::size_t ls,
+                     const char* p, std::size_t lp) {
+  const bool anchored = lp > 0 && *p == '^';
+  if (anchored) {
+    ++p;
+    --lp;
+  }
+  matcher.prepare(L, s, ls, p, lp);
+  return anchored;
+}
+
 int find_or_match(lua_State* L, bool find) {
   std::size_t ls = 0;
   std::size_t lp = 0;
@@ -57,13 +69,8 @@ int find_or_match(lua_State* L, bool find) {
     lua_pushinteger(L, static_cast<lua_Integer>(start + static_cast<std::ptrdiff_t>(lp)));
     return 2;
   }
-  const bool anchored = *p == '^';
-  if (anchored) {
-    ++p;
-    --lp;
-  }
   pattern_matcher matcher;
-  matcher.prepare(L, s, ls, p, lp);
+  const bool anchored = prepare_matcher(L, matcher, s, ls, p, lp);
   const char* start = s + init;
   const char* end = matcher.search(start, nullptr, anchored);
   if (end == nullptr) {
@@ -170,13 +177,8 @@ int string_gsub(lua_State* L) {
   std::size_t text_len = 0;
   const char* text =
       kind == LUA_TSTRING || kind == LUA_TNUMBER ? lua_tolstring(L, 3, &text_len) : nullptr;
-  const bool anchored = *p == '^';
-  if (anchored) {
-    ++p;
-    --lp;
-  }
   pattern_matcher matcher;
-  matcher.prepare(L, s, ls, p, lp);
+  const bool anchored = prepare_matcher(L, matcher, s, ls, p, lp);
   luaL_Buffer out;
   luaL_buffinit(L, &out);
   // The subject before `copied` is in `out` (when anything changed); the
