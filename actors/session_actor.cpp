@@ -215,6 +215,7 @@ class session_actor final : public session_internal_handle::base {
       emit(progress_event{step, total, std::move(text)});
     };
     opts.state_namespace = setup_.plan.state_namespace;
+    opts.chunk_name = setup_.plan.chunk_name;
     opts.package_paths = setup_.options.package_paths;
     opts.environment = setup_.environment;
     opts.max_fork_children = setup_.options.max_fork_children;

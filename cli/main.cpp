@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
     if (*run) {
       session_spec spec;
-      spec.kind = run_spec{read_file(file)};
+      spec.kind = run_spec{read_file(file), file};
       spec.ctx = parse_ctx(session.ctx);
       return run_command(flags, std::move(spec), session.run);
     }

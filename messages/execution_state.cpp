@@ -46,4 +46,10 @@ std::optional<terminal_outcome> to_terminal_outcome(const execution_state& state
   return std::visit([](const auto& s) { return outcome_of(s); }, state);
 }
 
+std::string describe(const failed_state& failed) {
+  const std::string prefix = std::string(to_string(failed.kind)) + ": ";
+  if (failed.message.rfind(prefix, 0) == 0) return failed.message;
+  return prefix + failed.message;
+}
+
 }  // namespace alc

@@ -116,4 +116,8 @@ execution_state to_execution_state(const terminal_outcome& outcome);
 /// The terminal outcome held by `state`, if it is terminal.
 std::optional<terminal_outcome> to_terminal_outcome(const execution_state& state);
 
+/// A failure for people: `kind: message`, the kind once even when the
+/// message already starts with it (`memory_limit: the script exceeded ...`).
+std::string describe(const failed_state& failed);
+
 }  // namespace alc

@@ -54,6 +54,9 @@ decoded<session_plan> plan_session(const session_spec& spec) {
   // Both from the final ctx: `opts.budget` and `opts._ns` work as in the original.
   plan.budget = read_budget(plan.ctx);
   plan.state_namespace = state_namespace_of(plan.ctx);
+  if (const auto* run = std::get_if<run_spec>(&spec.kind); run != nullptr && run->name) {
+    plan.chunk_name = *run->name;
+  }
   return plan;
 }
 

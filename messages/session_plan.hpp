@@ -12,14 +12,15 @@ namespace alc {
 
 /// A session_spec taken apart once: what a session runs and with what.
 struct session_plan {
-  std::string code;             ///< the chunk to run; for advice, the strategy's `run(ctx)`
-  nlohmann::json ctx;           ///< the `ctx` the script sees (advice: task and opts merged)
-  std::string state_namespace;  ///< `ctx._ns` if a string, else `default`
-  budget_limits budget;         ///< `ctx.budget`
+  std::string code;                   ///< the chunk to run; for advice, the strategy's `run(ctx)`
+  nlohmann::json ctx;                 ///< the `ctx` the script sees (advice: task and opts merged)
+  std::string state_namespace;        ///< `ctx._ns` if a string, else `default`
+  budget_limits budget;               ///< `ctx.budget`
+  std::string chunk_name = "script";  ///< what errors call the chunk (a run spec's name)
 
   friend bool operator==(const session_plan& a, const session_plan& b) {
     return a.code == b.code && a.ctx == b.ctx && a.state_namespace == b.state_namespace &&
-           a.budget == b.budget;
+           a.budget == b.budget && a.chunk_name == b.chunk_name;
   }
 };
 

@@ -14,6 +14,16 @@ bool is_blank(std::string_view text) {
 
 std::optional<std::string> validate_kind(const run_spec& run) {
   if (is_blank(run.code)) return std::string{"run spec: code is empty"};
+  if (run.name) {
+    constexpr std::size_t longest_name = 1024;
+    if (run.name->empty()) return std::string{"run spec: name is empty"};
+    if (run.name->size() > longest_name) {
+      return "run spec: name is longer than " + std::to_string(longest_name) + " bytes";
+    }
+    if (run.name->find_first_of("\n\r") != std::string::npos) {
+      return std::string{"run spec: name holds a line break"};
+    }
+  }
   return std::nullopt;
 }
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -10,8 +11,18 @@ namespace alc {
 
 /// Run the given Lua code as a function body.
 struct run_spec {
+  run_spec() = default;
+  explicit run_spec(std::string code_) : code(std::move(code_)) {}
+  run_spec(std::string code_, std::optional<std::string> name_)
+      : code(std::move(code_)), name(std::move(name_)) {}
+
   std::string code;
-  friend bool operator==(const run_spec& a, const run_spec& b) { return a.code == b.code; }
+  /// What errors and tracebacks call the chunk (`hello.lua:3: boom`);
+  /// absent: `script`. The CLI passes the file's path, as lua5.4 does.
+  std::optional<std::string> name;
+  friend bool operator==(const run_spec& a, const run_spec& b) {
+    return a.code == b.code && a.name == b.name;
+  }
 };
 
 /// Run `require(strategy).run(ctx)`, with `task` placed in ctx.

@@ -13,7 +13,9 @@ constexpr auto spec_tag_names =
     make_name_table<spec_tag>({{spec_tag::run, "run"}, {spec_tag::advice, "advice"}});
 
 json encode(const run_spec& run) {
-  return {{"kind", spec_tag_names.name(spec_tag::run)}, {"code", run.code}};
+  json out = {{"kind", spec_tag_names.name(spec_tag::run)}, {"code", run.code}};
+  if (run.name) out["name"] = *run.name;
+  return out;
 }
 
 json encode(const unsupported_spec& unsupported) {
@@ -36,7 +38,7 @@ spec_kind read_spec_kind(const json_reader& r) {
   if (!kind) return unsupported_spec{name};  // the registry says why it cannot run
   switch (*kind) {
     case spec_tag::run:
-      return run_spec{r.field("code").string()};
+      return run_spec{r.field("code").string(), r.field("name").optional_string()};
     case spec_tag::advice: {
       advice_spec advice;
       advice.strategy = r.field("strategy").string();

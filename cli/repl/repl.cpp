@@ -143,7 +143,7 @@ class repl_session {
     if (const auto* done = std::get_if<done_state>(&outcome)) {
       if (!done->value.is_null() || show_null) std::cout << done->value.dump(2) << '\n';
     } else if (const auto* failed = std::get_if<failed_state>(&outcome)) {
-      std::cout << "error (" << to_string(failed->kind) << "): " << failed->message << '\n';
+      std::cout << "error: " << describe(*failed) << '\n';
     } else {
       const auto& cancelled = std::get<cancelled_state>(outcome);
       std::cout << "cancelled (" << to_string(cancelled.reason.code)

@@ -53,7 +53,7 @@ int run_command(const runtime_flags& flags, session_spec spec, const run_options
   } else {
     std::cout << to_json_text(to_json_value(*result.outcome)) << '\n';
     if (const auto* failed = std::get_if<failed_state>(&*result.outcome)) {
-      std::cerr << "alc: " << to_string(failed->kind) << ": " << failed->message << '\n';
+      std::cerr << "alc: " << describe(*failed) << '\n';
     } else {
       const auto& cancelled = std::get<cancelled_state>(*result.outcome);
       std::cerr << "alc: cancelled (" << to_string(cancelled.reason.code)

@@ -45,7 +45,7 @@ TEST_CASE("the REPL evaluates Lua, asks the person for LLM answers, and goes on 
   REQUIRE(repl.expect("alc> "));
 
   repl.type("error('oops')\n");
-  REQUIRE(repl.expect("error (lua_error): script:1: oops"));
+  REQUIRE(repl.expect("error: lua_error: script:1: oops"));
   repl.type(":nonsense\n");
   REQUIRE(repl.expect("unknown command :nonsense"));
   repl.type("x = = 1\n");

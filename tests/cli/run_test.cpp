@@ -41,7 +41,19 @@ TEST_CASE("alc run exits 1 for a failed script and 3 for a cancelled one", "[cli
   const auto failed = run_to_exit(alc_args(dir, {"run", (dir.path() / "fail.lua").string()}));
   CHECK(failed.exit_code == 1);
   CHECK(stdout_json(failed)["state"] == json("failed"));
-  CHECK_THAT(failed.err, Catch::Contains("script:2: broken on purpose"));
+  // Named after the file, as lua5.4 names it.
+  const std::string fail_path = (dir.path() / "fail.lua").string();
+  CHECK_THAT(failed.err,
+             Catch::StartsWith("alc: lua_error: " + fail_path + ":2: broken on purpose"));
+  CHECK_THAT(stdout_json(failed)["message"].get<std::string>(),
+             Catch::Contains(fail_path + ":2: in main chunk"));
+
+  // The kind once, even when the message starts with it.
+  dir.write("hog.lua", "local t = {} for i = 1, 1e7 do t[i] = i end");
+  const auto hog = run_to_exit(
+      alc_args(dir, {"run", (dir.path() / "hog.lua").string(), "--memory-limit", "1048576"}));
+  CHECK(hog.exit_code == 1);
+  CHECK_THAT(hog.err, Catch::StartsWith("alc: memory_limit: the script exceeded"));
 
   dir.write("two.lua", "return alc.llm('one') .. alc.llm('two')");
   dir.write("answers.jsonl",

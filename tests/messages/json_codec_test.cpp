@@ -221,6 +221,13 @@ TEST_CASE("run spec encodes a project_root when set", "[json_codec][golden]") {
                R"({"kind":{"kind":"run","code":"return 1"},"ctx":{},"project_root":"/srv/alc"})");
 }
 
+TEST_CASE("run spec encodes the chunk's name when set", "[json_codec][golden]") {
+  check_golden(
+      session_spec{run_spec{"return 1", std::string{"hello.lua"}}, json::object(), std::nullopt},
+      R"({"kind":{"kind":"run","code":"return 1","name":"hello.lua"},"ctx":{},)"
+      R"("project_root":null})");
+}
+
 TEST_CASE("advice spec encodes strategy, task and opts", "[json_codec][golden]") {
   check_golden(session_spec{advice_spec{"cot", std::string{"2+2?"}, json{{"depth", 3}}},
                             json::object(), std::nullopt},

@@ -34,6 +34,17 @@ TEST_CASE("a run spec with empty or whitespace-only code is invalid", "[session_
   }
 }
 
+TEST_CASE("a run spec's chunk name is one line of at most 1024 bytes", "[session_spec]") {
+  const auto named = [](std::string name) {
+    return session_spec{run_spec{"return 1", std::move(name)}, json::object(), {}};
+  };
+  CHECK_FALSE(validate(named("examples/hello.lua")).has_value());
+  CHECK(validate(named("")) == std::string{"run spec: name is empty"});
+  CHECK(validate(named("a\nb")) == std::string{"run spec: name holds a line break"});
+  CHECK(validate(named(std::string(1025, 'x'))) ==
+        std::string{"run spec: name is longer than 1024 bytes"});
+}
+
 TEST_CASE("advice strategies must be dotted module names", "[session_spec]") {
   for (const char* good : {"cot", "sc", "pkg.sub", "a_b.C9.d", "_private", "9lives", "a-b"}) {
     INFO("strategy: " << good);
