@@ -141,7 +141,6 @@ std::variant<llm_endpoint, std::string> read_llm_endpoint(std::string_view toml_
     }
   });
   if (error) return *error;
-  if (auto problem = check_endpoint(out)) return *problem;
   return out;
 }
 

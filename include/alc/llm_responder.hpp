@@ -83,7 +83,8 @@ std::string endpoint_label(const llm_endpoint& endpoint);
 /// base_url, model, command, api_key_env, temperature, anthropic_version,
 /// max_concurrency, timeout_ms, retries, backoff_ms, max_backoff_ms,
 /// max_response_bytes. An unknown key or a value of the wrong type is an
-/// error naming it.
+/// error naming it. The result is not checked (flags may still complete
+/// it): check_endpoint says whether it can work.
 std::variant<llm_endpoint, std::string> read_llm_endpoint(std::string_view toml_text,
                                                           llm_endpoint base = {});
 
