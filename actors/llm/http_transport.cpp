@@ -1,11 +1,17 @@
 #include "actors/llm/http_transport.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -14,6 +20,8 @@
 
 namespace alc::llm {
 namespace {
+
+using clock = std::chrono::steady_clock;
 
 /// libcurl's global set-up is not thread-safe; do it once, before any handle.
 void init_curl_once() {
@@ -62,15 +70,31 @@ transfer_error::kind kind_of(CURLcode code) {
 }  // namespace
 
 /// The I/O thread and everything it owns. Only that thread touches the
-/// multi handle and the transfers; other threads meet it under `mutex_`
-/// and wake it with curl_multi_wakeup.
+/// multi handle and the transfers; other threads meet it under `mutex_` and
+/// wake it through an eventfd. It runs libcurl's multi_socket interface on
+/// epoll: each round costs what the active sockets cost, not what all open
+/// transfers would (curl_multi_poll looks at every one of them each time).
 class http_transport::engine {
  public:
   engine(limits limits, std::function<void()> ready) : limits_(limits), ready_(std::move(ready)) {
     init_curl_once();
+    poller_ = ::epoll_create1(EPOLL_CLOEXEC);
+    wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     multi_ = curl_multi_init();
-    if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+    if (poller_ < 0 || wake_ < 0 || multi_ == nullptr) {
+      close_fds();
+      if (multi_ != nullptr) curl_multi_cleanup(multi_);
+      throw std::runtime_error("http_transport: cannot set up epoll, eventfd or libcurl");
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = wake_;
+    ::epoll_ctl(poller_, EPOLL_CTL_ADD, wake_, &event);
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(limits_.max_connections));
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &engine::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &engine::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
     thread_ = std::thread([this] { run(); });
   }
 
@@ -79,28 +103,35 @@ class http_transport::engine {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_);
+    wake();
     thread_.join();
     for (auto& entry : running_) release(*entry.second, true);
     running_.clear();
     for (CURL* easy : idle_) curl_easy_cleanup(easy);
     curl_multi_cleanup(multi_);
+    close_fds();
   }
 
   void submit(uint64_t job, http_request request) {
+    bool wake_now = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       submitted_.emplace_back(job, std::move(request));
+      wake_now = !wake_pending_;
+      wake_pending_ = true;
     }
-    curl_multi_wakeup(multi_);
+    if (wake_now) wake();  // one wake-up for a burst of submissions
   }
 
   void abort(uint64_t job) {
+    bool wake_now = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       aborted_.push_back(job);
+      wake_now = !wake_pending_;
+      wake_pending_ = true;
     }
-    curl_multi_wakeup(multi_);
+    if (wake_now) wake();
   }
 
   std::vector<finished> take_finished() {
@@ -120,6 +151,45 @@ class http_transport::engine {
     bool too_large = false;
     char error[CURL_ERROR_SIZE] = {};
   };
+
+  void wake() {
+    const uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wake_, &one, sizeof one);
+  }
+
+  void close_fds() {
+    if (poller_ >= 0) ::close(poller_);
+    if (wake_ >= 0) ::close(wake_);
+    poller_ = wake_ = -1;
+  }
+
+  /// libcurl says which sockets to watch for what.
+  static int on_socket(CURL*, curl_socket_t socket, int what, void* self, void*) {
+    auto& e = *static_cast<engine*>(self);
+    if (what == CURL_POLL_REMOVE) {
+      ::epoll_ctl(e.poller_, EPOLL_CTL_DEL, socket, nullptr);
+      return 0;
+    }
+    epoll_event event{};
+    event.events =
+        ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+    event.data.fd = socket;
+    if (::epoll_ctl(e.poller_, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
+      ::epoll_ctl(e.poller_, EPOLL_CTL_ADD, socket, &event);
+    }
+    return 0;
+  }
+
+  /// libcurl's one timer: call it back with CURL_SOCKET_TIMEOUT then.
+  static int on_timer(CURLM*, long timeout_ms, void* self) {
+    auto& e = *static_cast<engine*>(self);
+    if (timeout_ms < 0) {
+      e.timer_.reset();
+    } else {
+      e.timer_ = clock::now() + std::chrono::milliseconds{timeout_ms};
+    }
+    return 0;
+  }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
     auto& t = *static_cast<transfer*>(self);
@@ -152,6 +222,8 @@ class http_transport::engine {
   }
 
   void run() {
+    std::vector<epoll_event> events(256);
+    int running = 0;
     for (;;) {
       std::vector<std::pair<uint64_t, http_request>> submitted;
       std::vector<uint64_t> aborted;
@@ -160,13 +232,35 @@ class http_transport::engine {
         if (stopping_) return;
         submitted.swap(submitted_);
         aborted.swap(aborted_);
+        wake_pending_ = false;
       }
       for (auto& [job, request] : submitted) start(job, std::move(request));
       for (const uint64_t job : aborted) drop(job);
-      int still_running = 0;
-      curl_multi_perform(multi_, &still_running);
+      int wait_ms = -1;
+      if (timer_) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*timer_ - clock::now()).count();
+        wait_ms = static_cast<int>(std::clamp<int64_t>(left, 0, 60000));
+      }
+      const int n = ::epoll_wait(poller_, events.data(), static_cast<int>(events.size()), wait_ms);
+      for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        if (fd == wake_) {
+          uint64_t count = 0;
+          [[maybe_unused]] const auto got = ::read(wake_, &count, sizeof count);
+          continue;
+        }
+        int flags = 0;
+        if ((events[i].events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
+        if ((events[i].events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+        if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi_, fd, flags, &running);
+      }
+      if (timer_ && clock::now() >= *timer_) {
+        timer_.reset();
+        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
       collect();
-      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
     }
   }
 
@@ -288,14 +382,19 @@ class http_transport::engine {
 
   const limits limits_;
   const std::function<void()> ready_;
+  int poller_ = -1;  // epoll: libcurl's sockets and wake_
+  int wake_ = -1;    // eventfd: submissions, aborts, stop
   CURLM* multi_ = nullptr;
-  std::unordered_map<uint64_t, std::unique_ptr<transfer>> running_;  // the I/O thread's
-  std::vector<CURL*> idle_;                                          // the I/O thread's
+  // The I/O thread's alone:
+  std::unordered_map<uint64_t, std::unique_ptr<transfer>> running_;
+  std::vector<CURL*> idle_;
+  std::optional<clock::time_point> timer_;
 
   std::mutex mutex_;
   std::vector<std::pair<uint64_t, http_request>> submitted_;
   std::vector<uint64_t> aborted_;
   std::vector<finished> finished_;
+  bool wake_pending_ = false;
   bool stopping_ = false;
 
   std::thread thread_;  // last: starts once everything above exists

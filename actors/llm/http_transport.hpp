@@ -1,6 +1,6 @@
 #pragma once
-// Internal to the LLM responder: HTTP requests on libcurl's multi interface,
-// driven by one I/O thread this object owns. Callers never block: they hand
+// Internal to the LLM responder: HTTP requests on libcurl's multi_socket interface
+// over epoll, driven by one I/O thread this object owns. Callers never block: they hand
 // requests over and collect finished ones.
 
 #include <chrono>
