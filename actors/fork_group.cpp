@@ -82,8 +82,8 @@ std::vector<std::pair<std::size_t, resume_payload>> fork_group::route(
     auto it = std::find_if(per_child.begin(), per_child.end(),
                            [&](const auto& entry) { return entry.first == target.child; });
     if (it == per_child.end()) it = per_child.insert(per_child.end(), {target.child, {}});
-    it->second.responses.push_back(
-        query_response{target.child_query_id, answers[k].response, answers[k].usage});
+    it->second.responses.push_back(query_response{target.child_query_id, answers[k].response,
+                                                  answers[k].usage, answers[k].error});
   }
   std::vector<std::pair<std::size_t, resume_payload>> out;
   for (auto& [index, batch] : per_child) {

@@ -85,6 +85,13 @@ std::variant<pending_answers::accepted, verb_error> pending_answers::accept(
   return result;
 }
 
+std::optional<std::pair<std::size_t, std::string>> pending_answers::first_error() const {
+  for (std::size_t i = 0; i < answers_.size(); ++i) {
+    if (answers_[i] && answers_[i]->error) return std::make_pair(i, *answers_[i]->error);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> pending_answers::take_responses() {
   std::vector<std::string> out;
   out.reserve(answers_.size());

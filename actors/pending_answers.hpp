@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -32,6 +33,9 @@ class pending_answers {
   std::variant<accepted, verb_error> accept(const resume_payload& payload);
 
   const query_response& answer(std::size_t index) const { return *answers_.at(index); }
+  /// The first answer in query order that carries an error, with its index;
+  /// only when complete().
+  std::optional<std::pair<std::size_t, std::string>> first_error() const;
   /// The responses in query order; only when complete().
   std::vector<std::string> take_responses();
   /// The whole answers (with usage) in query order; only when complete().

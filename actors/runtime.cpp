@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/registry_actor.hpp"
+#include "alc/llm_responder.hpp"
 #include "messages/wire.hpp"
 
 namespace alc {
@@ -10,6 +11,7 @@ namespace alc {
 void configure(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::alc>();
   cfg.add_message_types<caf::id_block::alc_handles>();
+  cfg.add_message_types<caf::id_block::alc_llm>();
   // The templated overload does not compile in CAF 0.17.6: give a renderer.
   cfg.add_error_category(
       caf::atom("alc"), [](uint8_t code, caf::atom_value, const caf::message& context) {

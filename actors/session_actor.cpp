@@ -370,6 +370,14 @@ class session_actor final : public session_internal_handle::base {
     transition_data data;
     if (machine_.phase() == session_phase::paused_for_children) {
       data.child_answers = pending_.take_answers();  // they belong to our fork children
+    } else if (auto failed = pending_.first_error()) {
+      // The host could not answer: the script's call raises, pcall can catch it.
+      const auto& query = paused->info.prompts[failed->first];
+      data.reply = reply_error{paused->info.kind == pause_kind::batch
+                                   ? "alc.llm_batch: item " + std::to_string(failed->first + 1) +
+                                         " (" + query.query_id + "): " + failed->second
+                                   : "alc.llm: " + failed->second};
+      pending_.clear();
     } else {
       data.reply = pending_.take_responses();
     }
@@ -378,13 +386,20 @@ class session_actor final : public session_internal_handle::base {
   }
 
   // Usage of one answered query: each count as the host reported it, else
-  // its estimate (the system text counts as prompt).
+  // its estimate (the system text counts as prompt). A failed answer counts
+  // only what the host reported: nothing may have reached a model.
   void account_answer(const llm_query& query, const query_response& answer) {
     const reported_usage reported = answer.usage.value_or(reported_usage{});
     token_usage usage;
-    usage.prompt_tokens = reported.prompt_tokens.value_or(
-        estimate_tokens(query.prompt) + (query.system ? estimate_tokens(*query.system) : 0));
-    usage.completion_tokens = reported.completion_tokens.value_or(estimate_tokens(answer.response));
+    if (answer.error) {
+      usage.prompt_tokens = reported.prompt_tokens.value_or(0);
+      usage.completion_tokens = reported.completion_tokens.value_or(0);
+    } else {
+      usage.prompt_tokens = reported.prompt_tokens.value_or(
+          estimate_tokens(query.prompt) + (query.system ? estimate_tokens(*query.system) : 0));
+      usage.completion_tokens =
+          reported.completion_tokens.value_or(estimate_tokens(answer.response));
+    }
     metrics_.usage += usage;
     metrics_.response_chars += static_cast<int64_t>(answer.response.size());
     // A fork child records its own usage against the shared budget.

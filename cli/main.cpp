@@ -9,6 +9,7 @@
 
 #include "cli/cli_runtime.hpp"
 #include "cli/repl/repl.hpp"
+#include "cli/responders/model_responder.hpp"
 #include "cli/run/run_command.hpp"
 #include "cli/serve/serve.hpp"
 #include "cli/text_file.hpp"
@@ -42,6 +43,29 @@ void add_runtime_flags(CLI::App& app, runtime_flags& flags) {
   app.add_option("--memory-limit", flags.memory_limit, "bytes one session's VM may use");
 }
 
+/// The endpoint of a model responder (openai, anthropic, exec:CMD).
+void add_model_flags(CLI::App& app, model_flags& model) {
+  app.add_option("--model", model.model, "model name sent to the endpoint");
+  app.add_option(
+      "--base-url", model.base_url,
+      "endpoint base URL (default https://api.openai.com/v1, https://api.anthropic.com)");
+  app.add_option("--api-key-env", model.api_key_env,
+                 "environment variable holding the API key (default OPENAI_API_KEY, "
+                 "ANTHROPIC_API_KEY)");
+  app.add_option("--max-concurrency", model.max_concurrency,
+                 "requests in flight at once (default 8)");
+  app.add_option("--timeout", model.timeout, "per request, e.g. 120s (the default), 500ms");
+  app.add_option("--retries", model.retries,
+                 "retries on connection errors, timeouts, 429 and 5xx (default 3)");
+  app.add_option("--temperature", model.temperature, "sampling temperature sent to the model");
+  app.add_option("--responder-config", model.config_file,
+                 "TOML file with the endpoint's settings (flags override it)");
+}
+
+constexpr const char* responder_help =
+    "human (default on a terminal), echo, script:FILE.jsonl, or a model: openai, anthropic, "
+    "exec:CMD";
+
 /// The flags of the one-session subcommands, run and advice.
 struct session_flags {
   std::string ctx;  ///< --ctx
@@ -50,9 +74,12 @@ struct session_flags {
 
 void add_session_flags(CLI::App& app, session_flags& session, runtime_flags& flags) {
   app.add_option("--ctx", session.ctx, "ctx as JSON, or @file.json");
-  app.add_option("--responder", session.run.responder,
-                 "human (default on a terminal), echo, script:FILE.jsonl");
+  app.add_option("--responder", session.run.responder, responder_help);
   app.add_flag("--events", session.run.print_events, "stream every event as a JSON line on stderr");
+  app.add_flag(
+      "--progress", session.run.progress,
+      "the model's requests in flight / done / retried on stderr (default: on a terminal)");
+  add_model_flags(app, session.run.model);
   add_runtime_flags(app, flags);
 }
 
@@ -80,7 +107,8 @@ int main(int argc, char** argv) {
   repl_options repl;
   bool quiet = false;
   auto* repl_cmd = app.add_subcommand("repl", "interactive Lua REPL; each input runs as a session");
-  repl_cmd->add_option("--responder", repl.responder, "answer prompts with echo or script:FILE");
+  repl_cmd->add_option("--responder", repl.responder, responder_help);
+  add_model_flags(*repl_cmd, repl.model);
   repl_cmd->add_option("--history", repl.history_file, "history file (default ~/.alc_history)");
   repl_cmd->add_flag("--quiet", quiet, "no guided example at start");
   add_runtime_flags(*repl_cmd, flags);
@@ -88,6 +116,12 @@ int main(int argc, char** argv) {
   bool stdio = false;
   auto* serve = app.add_subcommand("serve", "JSON-lines server for programs in any language");
   serve->add_flag("--stdio", stdio, "speak the protocol on stdin/stdout")->required();
+  std::string serve_responder;
+  model_flags serve_model;
+  serve->add_option("--responder", serve_responder,
+                    "answer every session's pauses with a model (openai, anthropic, exec:CMD) "
+                    "instead of leaving them to the client");
+  add_model_flags(*serve, serve_model);
   add_runtime_flags(*serve, flags);
 
   try {
@@ -109,7 +143,23 @@ int main(int argc, char** argv) {
       return run_repl(rt, repl);
     }
     cli_runtime rt(flags);
-    return serve_stdio(rt, std::cin, std::cout);
+    const std::string mode =
+        serve_responder.empty() && !serve_model.config_file.empty() ? "config" : serve_responder;
+    if (mode.empty()) return serve_stdio(rt, std::cin, std::cout);
+    if (!is_model_mode(mode)) {
+      std::cerr << "alc: serve --responder takes a model (openai, anthropic, exec:CMD), not '"
+                << mode << "'\n";
+      return usage_error_status;
+    }
+    std::string error;
+    auto endpoint = model_endpoint(mode, serve_model, error);
+    auto answers = endpoint ? llm_responder::start(rt.system(), rt.runtime().registry(), *endpoint)
+                            : caf::expected<llm_responder>{caf::sec::invalid_argument};
+    if (!answers) {
+      std::cerr << "alc: " << (endpoint ? describe(answers.error()) : error) << '\n';
+      return usage_error_status;
+    }
+    return serve_stdio(rt, std::cin, std::cout, &*answers);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : usage_error_status;

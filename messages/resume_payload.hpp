@@ -10,14 +10,19 @@
 
 namespace alc {
 
-/// The host's answer to one query.
+/// The host's answer to one query: its text, or why there is none.
 struct query_response {
   std::string query_id;
   std::string response;
   std::optional<reported_usage> usage;  ///< host-reported, if known (parts may be missing)
+  /// Set when the host could not answer (an endpoint that kept failing): the
+  /// script's `alc.llm` / `alc.llm_batch` raises it as a Lua error once the
+  /// pause is complete, and `response` is ignored.
+  std::optional<std::string> error = std::nullopt;
 
   friend bool operator==(const query_response& a, const query_response& b) {
-    return a.query_id == b.query_id && a.response == b.response && a.usage == b.usage;
+    return a.query_id == b.query_id && a.response == b.response && a.usage == b.usage &&
+           a.error == b.error;
   }
 };
 

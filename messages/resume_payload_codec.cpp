@@ -35,12 +35,16 @@ json encode(const resume_accepted& accepted) {
           {"remaining", accepted.remaining}};
 }
 
-// Reads `query_id`, `response` and `usage` from `r`, which is either a
-// query_response object or a flat `single` payload.
+// Reads `query_id`, `response`, `usage` and `error` from `r`, which is
+// either a query_response object or a flat `single` payload. An answer
+// with an error needs no `response`.
 query_response read_response_fields(const json_reader& r) {
   query_response response;
   response.query_id = r.field("query_id").string();
-  response.response = r.field("response").string();
+  response.error = r.field("error").optional_string();
+  if (!response.error || !r.field("response").absent()) {
+    response.response = r.field("response").string();
+  }
   response.usage = codec::read_reported_usage(r.field("usage"));
   return response;
 }
@@ -79,9 +83,11 @@ resume_outcome read_resume_outcome(const json_reader& r) {
 }  // namespace
 
 json to_json_value(const query_response& response) {
-  return {{"query_id", response.query_id},
-          {"response", response.response},
-          {"usage", codec::optional_json(response.usage)}};
+  json out = {{"query_id", response.query_id},
+              {"response", response.response},
+              {"usage", codec::optional_json(response.usage)}};
+  if (response.error) out["error"] = *response.error;  // only failed answers carry the key
+  return out;
 }
 
 json to_json_value(const resume_payload& payload) {

@@ -14,6 +14,7 @@ echo "== benchmark smoke run (no speed is asserted)"
 build/bench/alc_vm_bench --quick
 build/bench/alc_session_bench --quick --out build/session-bench-quick
 build/bench/alc_soak --quick --out build/soak-quick
+build/bench/alc_http_bench --quick
 
 echo "== ASan+UBSan build"
 scripts/build.sh asan

@@ -1,5 +1,7 @@
 #include "cli/repl/repl.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -32,7 +34,9 @@ constexpr const char* help_text = R"(Each input runs as its own session (globals
   :cancel ID            cancel a session
   :watch ID             print a session's events until it ends (Ctrl-C stops watching)
   :await ID             wait for a session's outcome (Ctrl-C stops waiting)
-  :responder MODE       who answers prompts: human (you), echo, script:FILE.jsonl
+  :responder MODE       who answers prompts: human (you), echo, script:FILE.jsonl,
+                        or a model: openai, anthropic, exec:CMD (endpoint from the
+                        --model, --base-url ... flags alc repl was started with)
   :help, :quit          this text; leave (Ctrl-D too)
 When a session asks the LLM, its prompt is shown and you type the answer,
 ending it with a line holding a single '.'. Ctrl-C cancels the running session.)";
@@ -64,6 +68,7 @@ class repl_session {
  public:
   repl_session(cli_runtime& rt, const repl_options& options)
       : rt_(rt),
+        model_(options.model),
         editor_(options.history_file.empty() ? default_history_file() : options.history_file,
                 complete_repl_word),
         human_(editor_) {
@@ -131,6 +136,9 @@ class repl_session {
   void run(session_spec spec, bool show_null) {
     drive_options options;
     options.print_activity = true;
+    options.show_progress = ::isatty(STDERR_FILENO) != 0;
+    options.progress_on_terminal = options.show_progress;
+    options.progress_out = &std::cerr;
     auto result = drive_session(rt_, std::move(spec), answers(), options, std::cout);
     if (!result.outcome) {
       std::cout << "error: " << result.error << '\n';
@@ -160,9 +168,13 @@ class repl_session {
       return;
     }
     std::string error;
-    auto made = make_responder(mode, std::cin, std::cout, error);
+    // A model responder's actor (and its requests) stops before another starts.
+    const bool replacing = is_model_mode(mode) && fixed_;
+    if (replacing) fixed_.reset();
+    auto made = make_responder(mode, model_, rt_, std::cin, std::cout, error);
     if (!made) {
       std::cout << "error: " << error << '\n';
+      if (replacing) std::cout << "prompts will be shown to you\n";
       return;
     }
     fixed_ = std::move(made);
@@ -309,6 +321,9 @@ class repl_session {
     spec.kind = run_spec{code};
     auto spawned = rt_.client().spawn(std::move(spec));
     if (spawned) {
+      std::string error;
+      if (fixed_) fixed_->take_session(spawned->id, error);  // a model answers it in the background
+      if (!error.empty()) std::cout << "error: " << error << '\n';
       std::cout << spawned->id << '\n';
     } else {
       std::cout << "error: " << describe(spawned.error()) << '\n';
@@ -334,6 +349,7 @@ class repl_session {
   }
 
   cli_runtime& rt_;
+  model_flags model_;
   line_editor editor_;
   terminal_responder human_;
   std::unique_ptr<responder> fixed_;

@@ -3,11 +3,13 @@
 #include <string>
 
 #include "cli/cli_runtime.hpp"
+#include "cli/responders/model_responder.hpp"
 
 namespace alc::cli {
 
 struct repl_options {
   std::string responder;     ///< empty: ask the person at the terminal
+  model_flags model;         ///< the endpoint `openai`, `anthropic`, `exec:CMD` use
   std::string history_file;  ///< empty: ~/.alc_history
   bool guided = true;        ///< print the short guided example at start
 };

@@ -6,8 +6,9 @@
 
 namespace alc::cli {
 
-std::unique_ptr<responder> make_responder(std::string_view mode, std::istream& in,
-                                          std::ostream& out, std::string& error) {
+std::unique_ptr<responder> make_responder(std::string_view mode, const model_flags& model,
+                                          cli_runtime& rt, std::istream& in, std::ostream& out,
+                                          std::string& error) {
   if (mode == "echo") return std::make_unique<echo_responder>();
   if (mode == "human") return std::make_unique<human_responder>(in, out);
   constexpr std::string_view script_prefix = "script:";
@@ -20,8 +21,18 @@ std::unique_ptr<responder> make_responder(std::string_view mode, std::istream& i
     }
     return script;
   }
+  if (is_model_mode(mode)) {
+    auto endpoint = model_endpoint(mode, model, error);
+    if (!endpoint) return nullptr;
+    auto actor = llm_responder::start(rt.system(), rt.runtime().registry(), std::move(*endpoint));
+    if (!actor) {
+      error = describe(actor.error());
+      return nullptr;
+    }
+    return std::make_unique<model_responder>(std::move(*actor));
+  }
   error = "unknown responder mode '" + std::string(mode) +
-          "' (expected human, echo or script:FILE.jsonl)";
+          "' (expected human, echo, script:FILE.jsonl, openai, anthropic or exec:CMD)";
   return nullptr;
 }
 

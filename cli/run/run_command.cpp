@@ -13,10 +13,6 @@
 namespace alc::cli {
 namespace {
 
-std::string default_responder() {
-  return ::isatty(STDIN_FILENO) ? "human" : "echo";
-}
-
 int exit_status(const terminal_outcome& outcome) {
   if (std::holds_alternative<done_state>(outcome)) return 0;
   if (std::holds_alternative<failed_state>(outcome)) return 1;
@@ -24,6 +20,12 @@ int exit_status(const terminal_outcome& outcome) {
 }
 
 }  // namespace
+
+std::string responder_mode(const std::string& given, const model_flags& model) {
+  if (!given.empty()) return given;
+  if (!model.config_file.empty()) return "config";
+  return ::isatty(STDIN_FILENO) ? "human" : "echo";
+}
 
 session_spec advice_session(const std::string& strategy, const std::string& task) {
   session_spec spec;
@@ -33,16 +35,21 @@ session_spec advice_session(const std::string& strategy, const std::string& task
 
 int run_command(const runtime_flags& flags, session_spec spec, const run_options& options) {
   std::string error;
-  auto answers = make_responder(options.responder.empty() ? default_responder() : options.responder,
+  cli_runtime rt(flags);
+  auto answers = make_responder(responder_mode(options.responder, options.model), options.model, rt,
                                 std::cin, std::cerr, error);
   if (!answers) {
     std::cerr << "alc: " << error << '\n';
     return usage_error_status;
   }
-  cli_runtime rt(flags);
   install_interrupt_handler();
   drive_options drive;
   drive.print_events = options.print_events;
+  // Progress goes to stderr, never into the result on stdout; on a terminal
+  // unless the events already stream there.
+  drive.progress_on_terminal = ::isatty(STDERR_FILENO) != 0;
+  drive.show_progress = options.progress || (drive.progress_on_terminal && !options.print_events);
+  drive.progress_out = &std::cerr;
   auto result = drive_session(rt, std::move(spec), *answers, drive, std::cerr);
   if (!result.outcome) {
     std::cerr << "alc: " << result.error << '\n';

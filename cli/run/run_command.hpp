@@ -6,6 +6,7 @@
 #include <alc/values.hpp>
 
 #include "cli/cli_runtime.hpp"
+#include "cli/responders/model_responder.hpp"
 
 namespace alc::cli {
 
@@ -13,9 +14,16 @@ namespace alc::cli {
 constexpr int usage_error_status = 2;
 
 struct run_options {
-  std::string responder;  ///< empty: human on a terminal, echo otherwise
+  /// empty: the config file's provider with --responder-config, else human
+  /// on a terminal and echo otherwise
+  std::string responder;
+  model_flags model;  ///< the endpoint of openai, anthropic, exec:CMD
   bool print_events = false;
+  bool progress = false;  ///< --progress: the responder's progress on stderr even off a terminal
 };
+
+/// The mode `--responder` means once its default is applied.
+std::string responder_mode(const std::string& given, const model_flags& model);
 
 /// The spec of strategy package `strategy` with ctx.task = `task` (no task
 /// when empty): `alc advice` and the REPL's `:advice`.

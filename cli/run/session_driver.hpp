@@ -16,6 +16,12 @@ namespace alc::cli {
 struct drive_options {
   bool print_events = false;    ///< every event as a JSON line on `events`
   bool print_activity = false;  ///< log and progress events as readable lines (REPL)
+  /// The responder's progress line (requests in flight, done, retried) on
+  /// `progress_out`: redrawn in place on a terminal, else a line per change
+  /// at most once a second.
+  bool show_progress = false;
+  bool progress_on_terminal = false;
+  std::ostream* progress_out = nullptr;
 };
 
 /// How the session ended, or why it could not run.

@@ -43,9 +43,11 @@ class server_state {
 
   explicit server_state(caf::stateful_actor<server_state>* self) : self_(self) {}
 
-  void init(registry_handle registry, std::shared_ptr<line_writer> writer) {
+  void init(registry_handle registry, std::shared_ptr<line_writer> writer,
+            llm_responder_handle answers) {
     registry_ = std::move(registry);
     writer_ = std::move(writer);
+    answers_ = std::move(answers);
   }
 
   void on_line(const std::string& line) {
@@ -171,6 +173,12 @@ class server_state {
     const bool subscribe = op.subscribe;
     auto on_spawned = [this, id, subscribe](std::string& session_id, session_handle&) {
       writer_->write(ok_line(id, json{{"session_id", session_id}}));
+      if (answers_) {
+        // --responder: the model answers this session's pauses (one it
+        // misses while subscribing is in its snapshot).
+        self_->request(answers_, caf::infinite, watch_atom_v, session_id)
+            .then([](caf::ok_atom) {}, [](caf::error&) {});
+      }
       spawn_answered(subscribe, &session_id);
     };
     auto on_error = [this, id, subscribe](caf::error& error) {
@@ -269,6 +277,7 @@ class server_state {
   caf::stateful_actor<server_state>* self_;
   registry_handle registry_;
   std::shared_ptr<line_writer> writer_;
+  llm_responder_handle answers_;                          ///< null: clients answer the pauses
   std::size_t plain_ = 0;                                 ///< requests in flight other than awaits
   std::size_t awaits_ = 0;                                ///< awaits in flight
   std::set<std::string> live_subs_;                       ///< subscribed sessions not closed yet
@@ -280,8 +289,8 @@ class server_state {
 };
 
 caf::behavior server(caf::stateful_actor<server_state>* self, registry_handle registry,
-                     std::shared_ptr<line_writer> writer) {
-  self->state.init(std::move(registry), std::move(writer));
+                     std::shared_ptr<line_writer> writer, llm_responder_handle answers) {
+  self->state.init(std::move(registry), std::move(writer), std::move(answers));
   self->set_exit_handler([self](caf::exit_msg& msg) {
     self->state.release_all();
     self->quit(msg.reason);
@@ -305,14 +314,17 @@ void wait_for_phase(caf::scoped_actor& self, const caf::actor& server, Atom what
 
 }  // namespace
 
-int serve_stdio(cli_runtime& rt, std::istream& in, std::ostream& out) {
+int serve_stdio(cli_runtime& rt, std::istream& in, std::ostream& out,
+                const llm_responder* answers) {
   // A client that goes away must not kill us before sessions are cancelled.
   std::signal(SIGPIPE, SIG_IGN);
   // std::cin flushes its tied std::cout before each read; that flush would
   // race with the CAF threads writing lines.
   auto* const tied = in.tie(nullptr);
   auto writer = std::make_shared<line_writer>(out);
-  auto server_actor = rt.system().spawn(server, rt.runtime().registry(), writer);
+  auto server_actor =
+      rt.system().spawn(server, rt.runtime().registry(), writer,
+                        answers != nullptr ? answers->handle() : llm_responder_handle{});
 
   std::string line;
   while (std::getline(in, line)) caf::anon_send(server_actor, line);

@@ -1,6 +1,8 @@
 // A small CAF application that embeds alc: one actor spawns a strategy
 // session, one prints its events, one plays the LLM from a table of canned
-// replies; the program exits when the session is done.
+// replies (or, with ALC_EMBED_BASE_URL set, alc's LLM responder asks a real
+// model); the program exits when the session is done.
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -11,15 +13,13 @@
 
 namespace {
 
-// The host's own vocabulary: "watch this session".
-using watch_atom = caf::atom_constant<caf::atom("watch")>;
-
 // --(responder-begin)--
 // The LLM stand-in: answers each prompt from a table of canned replies
 // (the first entry whose key occurs in the prompt), through the registry.
 using canned_replies = std::vector<std::pair<std::string, std::string>>;
 
-caf::behavior responder(caf::event_based_actor* self, alc::registry_handle registry, canned_replies replies) {
+caf::behavior responder(caf::event_based_actor* self, alc::registry_handle registry,
+                        canned_replies replies) {
   auto reply_to = [replies](const alc::llm_query& query) {
     for (const auto& [key, reply] : replies) {
       if (query.prompt.find(key) != std::string::npos) return reply;
@@ -35,8 +35,10 @@ caf::behavior responder(caf::event_based_actor* self, alc::registry_handle regis
               [](caf::error& error) { std::cerr << alc::describe(error) << '\n'; });
   };
   return {
-      [self, registry](watch_atom, const std::string& id) {
+      // (alc::watch_atom, id): the message alc's own LLM responder takes too.
+      [self, registry](alc::watch_atom, const std::string& id) {
         self->send(registry, alc::subscribe_atom_v, id, caf::actor{self});
+        return caf::ok_atom_v;
       },
       [self, answer](alc::event_atom, const std::string& id, const alc::session_event& event) {
         if (const auto* pause = std::get_if<alc::pause_requested_event>(&event.body)) {
@@ -79,7 +81,8 @@ caf::behavior driver(caf::event_based_actor* self, alc::registry_handle registry
   self->request(registry, caf::infinite, alc::spawn_atom_v, std::move(spec), print)
       .then(
           [=](const std::string& id, const alc::session_handle&) {
-            self->send(respond, watch_atom::value, id);
+            self->request(respond, caf::infinite, alc::watch_atom_v, id)
+                .then([](caf::ok_atom) {}, [](caf::error&) {});
             self->request(registry, caf::infinite, alc::await_atom_v, id)
                 .then([=](const alc::terminal_outcome& outcome) {
                   self->send(report_to, alc::to_json_text(alc::to_json_value(outcome)));
@@ -113,7 +116,20 @@ int main(int argc, char** argv) {
       {"step 2 of 2", "Small particles scatter short (blue) wavelengths far more: Rayleigh."},
       {"final answer", "Blue light is scattered most by the air (Rayleigh scattering)."},
   };
-  auto respond = system.spawn(responder, runtime.registry(), replies);
+  caf::actor respond = system.spawn(responder, runtime.registry(), replies);
+  if (const char* base_url = std::getenv("ALC_EMBED_BASE_URL")) {
+    // A real model instead: e.g. http://127.0.0.1:8080/v1 (llama-server) with
+    // the openai provider; the key, if any, from OPENAI_API_KEY.
+    alc::llm_endpoint endpoint;
+    endpoint.base_url = base_url;
+    endpoint.max_concurrency = 4;
+    auto model = alc::spawn_llm_responder(system, runtime.registry(), endpoint);
+    if (!model) {
+      std::cerr << alc::describe(model.error()) << '\n';
+      return 2;
+    }
+    respond = caf::actor_cast<caf::actor>(*model);
+  }
   auto print = system.spawn(printer);
   caf::scoped_actor self{system};
   system.spawn(driver, runtime.registry(), print, respond, caf::actor{self});

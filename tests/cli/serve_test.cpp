@@ -21,6 +21,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/actors/fake_http_server.hpp"
 #include "tests/temp_dir.hpp"
 
 extern char** environ;
@@ -43,7 +44,7 @@ json run_spec(const std::string& code) {
 /// its stderr is the test's, so diagnostics stay visible.
 class serve_client {
  public:
-  explicit serve_client(const std::string& state_dir) {
+  explicit serve_client(const std::string& state_dir, std::vector<std::string> extra = {}) {
     ::signal(SIGPIPE, SIG_IGN);  // a dead server must fail a check, not kill the test
     int to_child[2];
     int from_child[2];
@@ -54,6 +55,7 @@ class serve_client {
     ::posix_spawn_file_actions_adddup2(&actions, to_child[0], STDIN_FILENO);
     ::posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
     std::vector<std::string> args = {ALC_BINARY, "serve", "--stdio", "--state-dir", state_dir};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -587,4 +589,28 @@ TEST_CASE("serve exits at once on empty input", "[cli][serve]") {
   f.server.close_input();
   CHECK(f.server.wait_exit(wait_limit) == 0);
   CHECK(f.server.transcript().empty());
+}
+
+TEST_CASE("serve --responder: the server has a model answer every session it spawns",
+          "[cli][serve][responder]") {
+  alc::test::fake_http_server fake([](const alc::test::fake_http_server::request& request,
+                                      alc::test::fake_http_server::exchange&) {
+    const auto prompt = request.json()["messages"].back()["content"].get<std::string>();
+    return alc::test::fake_http_server::json_response(
+        {{"choices", {{{"message", {{"content", "model says " + prompt}}}}}},
+         {"usage", {{"prompt_tokens", 9}, {"completion_tokens", 4}}}});
+  });
+  alc::test::temp_dir dir;
+  serve_client server(dir.path().string(),
+                      {"--responder", "openai", "--base-url", fake.url() + "/v1", "--model", "m"});
+  auto spawned =
+      server.call({{"id", 1}, {"op", "spawn"}, {"spec", run_spec("return alc.llm('hello')")}});
+  REQUIRE(spawned.contains("ok"));
+  const auto id = spawned["ok"]["session_id"].get<std::string>();
+  auto outcome = server.call({{"id", 2}, {"op", "await"}, {"session_id", id}});
+  INFO(outcome.dump());
+  REQUIRE(outcome.contains("ok"));
+  CHECK(outcome["ok"]["state"] == "done");
+  CHECK(outcome["ok"]["value"] == "model says hello");
+  CHECK(outcome["ok"]["usage"] == json{{"prompt_tokens", 9}, {"completion_tokens", 4}});
 }

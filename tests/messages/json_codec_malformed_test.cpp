@@ -333,6 +333,15 @@ TEST_CASE("single resume payload errors name the field", "[json_codec][malformed
         "usage: expected an object, got a string");
 }
 
+TEST_CASE("an answer's error must be text", "[json_codec][malformed]") {
+  CHECK(decode_failure<resume_payload>(
+            R"({"payload_kind":"single","query_id":"q","response":"r","error":7})") ==
+        "error: expected a string, got an integer");
+  CHECK(decode_failure<resume_payload>(
+            R"({"payload_kind":"single","query_id":"q","error":"x","response":3})") ==
+        "response: expected a string, got an integer");
+}
+
 TEST_CASE("batch resume payload errors name the response index", "[json_codec][malformed]") {
   CHECK(decode_failure<resume_payload>(R"({"payload_kind":"batch"})") ==
         "responses: required field is missing");

@@ -279,6 +279,17 @@ TEST_CASE("single resume payload decoding accepts an omitted usage", "[json_code
         resume_payload{single_payload{query_response{"q", "r", std::nullopt}}});
 }
 
+TEST_CASE("a failed answer carries its error and needs no response text", "[json_codec][golden]") {
+  query_response failed{"q-2", "", std::nullopt, std::string("openai endpoint x: HTTP 500")};
+  check_golden(failed, R"({"query_id":"q-2","response":"","usage":null,)"
+                       R"("error":"openai endpoint x: HTTP 500"})");
+  CHECK(decode_ok<resume_payload>(
+            R"({"payload_kind":"single","query_id":"q-2","error":"gave up"})") ==
+        resume_payload{single_payload{query_response{"q-2", "", std::nullopt, "gave up"}}});
+  CHECK(decode_ok<query_response>(R"({"query_id":"q","response":"r","error":null})") ==
+        query_response{"q", "r", std::nullopt});
+}
+
 TEST_CASE("batch resume payload lists its responses", "[json_codec][golden]") {
   check_golden(resume_payload{batch_payload{{query_response{"b-1", "one", std::nullopt},
                                              query_response{"b-2", "two", token_usage{1, 1}}}}},
