@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcaf-dev liblua5.4-dev nlohmann-json3-dev catch2 libedit-dev libcli11-dev
   libmimalloc-dev libboost-math-dev libtomlplusplus-dev
+  libcpp-httplib-dev  # alc mcp's Streamable HTTP transport
   gnuplot-nox
   clang libclang-rt-14-dev  # the fuzzers: clang 14 and its libFuzzer/sanitizer runtimes
 )
