@@ -9,9 +9,9 @@
 #include <alc/values.hpp>
 
 #include "cli/cli_runtime.hpp"
+#include "cli/mcp/mcp_command.hpp"
 #include "cli/repl/repl.hpp"
 #include "cli/run/run_command.hpp"
-#include "cli/mcp/mcp_command.hpp"
 #include "cli/serve/serve.hpp"
 #include "cli/text_file.hpp"
 
@@ -93,15 +93,20 @@ int main(int argc, char** argv) {
   add_runtime_flags(*serve, flags);
 
   mcp_options mcp;
-  auto* mcp_cmd = app.add_subcommand("mcp", "MCP server for Claude Code, Cursor and any MCP client");
+  auto* mcp_cmd =
+      app.add_subcommand("mcp", "MCP server for Claude Code, Cursor and any MCP client");
   mcp_cmd->add_flag("--answer-with-client", mcp.answer_with_client,
                     "answer prompts through the client's sampling/createMessage when it can");
-  mcp_cmd->add_option("--log-dir", mcp.log_dir, "folder of the session logs (default: ALC_LOG_DIR, ~/.algocline/logs)");
-  mcp_cmd->add_option("--wait-limit", mcp.wait_limit, "longest alc_run/alc_continue wait for a pause, e.g. 10min");
+  mcp_cmd->add_option("--log-dir", mcp.log_dir,
+                      "folder of the session logs (default: ALC_LOG_DIR, ~/.algocline/logs)");
+  mcp_cmd->add_option("--wait-limit", mcp.wait_limit,
+                      "longest alc_run/alc_continue wait for a pause, e.g. 10min");
   mcp_cmd->add_flag("--http", mcp.http, "Streamable HTTP on --host:--port/mcp instead of stdio");
   mcp_cmd->add_option("--host", mcp.host, "address to listen on (default 127.0.0.1)");
-  mcp_cmd->add_option("--port", mcp.port, "port (default 8765; 0: any free one, printed on stderr)");
-  mcp_cmd->add_option("--allow-origin", mcp.allowed_origins, "another accepted Origin (repeatable)");
+  mcp_cmd->add_option("--port", mcp.port,
+                      "port (default 8765; 0: any free one, printed on stderr)");
+  mcp_cmd->add_option("--allow-origin", mcp.allowed_origins,
+                      "another accepted Origin (repeatable)");
   add_runtime_flags(*mcp_cmd, flags);
 
   try {

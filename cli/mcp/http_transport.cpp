@@ -108,10 +108,11 @@ class http_session final : public outbound_channel {
 
   /// Waits for the stream's next message; nullopt when it has ended (or
   /// `limit` passed with nothing: then `idle` is set).
-  std::optional<std::string> next(const std::shared_ptr<stream>& from, std::chrono::milliseconds limit,
-                                  bool& idle) {
+  std::optional<std::string> next(const std::shared_ptr<stream>& from,
+                                  std::chrono::milliseconds limit, bool& idle) {
     std::unique_lock<std::mutex> lock(mutex_);
-    idle = !wake_.wait_for(lock, limit, [&] { return closed_ || !from->queue.empty() || from->done; });
+    idle =
+        !wake_.wait_for(lock, limit, [&] { return closed_ || !from->queue.empty() || from->done; });
     if (!from->queue.empty()) {
       std::string message = std::move(from->queue.front());
       from->queue.pop_front();
@@ -172,10 +173,11 @@ std::string new_session_id() {
 }
 
 bool local_origin(const std::string& origin, const std::vector<std::string>& allowed) {
-  for (const auto* prefix : {"http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1",
-                             "http://[::1]", "https://[::1]"}) {
+  for (const auto* prefix : {"http://localhost", "https://localhost", "http://127.0.0.1",
+                             "https://127.0.0.1", "http://[::1]", "https://[::1]"}) {
     const std::string p(prefix);
-    if (origin.rfind(p, 0) == 0 && (origin.size() == p.size() || origin[p.size()] == ':')) return true;
+    if (origin.rfind(p, 0) == 0 && (origin.size() == p.size() || origin[p.size()] == ':'))
+      return true;
   }
   return std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
 }
@@ -189,12 +191,18 @@ class http_server {
  public:
   http_server(caf::actor_system& system, caf::actor hub, std::shared_ptr<connection_table> table,
               http_options options)
-      : system_(system), hub_(std::move(hub)), table_(std::move(table)), options_(std::move(options)) {
+      : system_(system),
+        hub_(std::move(hub)),
+        table_(std::move(table)),
+        options_(std::move(options)) {
     // httplib takes ownership of the queue it is handed (its API's contract).
     server_.new_task_queue = [] { return new httplib::ThreadPool(http_threads); };
-    server_.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) { post(req, res); });
-    server_.Get("/mcp", [this](const httplib::Request& req, httplib::Response& res) { get(req, res); });
-    server_.Delete("/mcp", [this](const httplib::Request& req, httplib::Response& res) { remove(req, res); });
+    server_.Post("/mcp",
+                 [this](const httplib::Request& req, httplib::Response& res) { post(req, res); });
+    server_.Get("/mcp",
+                [this](const httplib::Request& req, httplib::Response& res) { get(req, res); });
+    server_.Delete(
+        "/mcp", [this](const httplib::Request& req, httplib::Response& res) { remove(req, res); });
   }
 
   int run() {
@@ -216,7 +224,8 @@ class http_server {
       }
       stop();
     });
-    std::cerr << "alc mcp: listening on http://" << options_.host << ":" << port << "/mcp" << std::endl;
+    std::cerr << "alc mcp: listening on http://" << options_.host << ":" << port << "/mcp"
+              << std::endl;
     server_.listen_after_bind();
     on_stop_signal(0);  // listen ended another way: let the stopper go too
     stopper.join();
@@ -247,7 +256,8 @@ class http_server {
   std::shared_ptr<http_session> session_of(const httplib::Request& req, httplib::Response& res,
                                            uint64_t& connection) {
     if (!req.has_header("Mcp-Session-Id")) {
-      json_error(res, 400, rpc_code::invalid_request, "Bad Request: Mcp-Session-Id header is required");
+      json_error(res, 400, rpc_code::invalid_request,
+                 "Bad Request: Mcp-Session-Id header is required");
       return nullptr;
     }
     std::lock_guard<std::mutex> lock(mutex_);
@@ -261,14 +271,16 @@ class http_server {
   }
 
   bool checked(const httplib::Request& req, httplib::Response& res) {
-    if (req.has_header("Origin") && !local_origin(req.get_header_value("Origin"), options_.allowed_origins)) {
+    if (req.has_header("Origin") &&
+        !local_origin(req.get_header_value("Origin"), options_.allowed_origins)) {
       json_error(res, 403, rpc_code::invalid_request, "Forbidden: origin not allowed");
       return false;
     }
     if (req.has_header("MCP-Protocol-Version") &&
         !is_supported_version(req.get_header_value("MCP-Protocol-Version"))) {
       json_error(res, 400, rpc_code::invalid_request,
-                 "Bad Request: unsupported MCP-Protocol-Version " + req.get_header_value("MCP-Protocol-Version"));
+                 "Bad Request: unsupported MCP-Protocol-Version " +
+                     req.get_header_value("MCP-Protocol-Version"));
       return false;
     }
     return true;
@@ -288,7 +300,8 @@ class http_server {
       session = std::make_shared<http_session>();
       session_id = new_session_id();
       std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_) return json_error(res, 503, rpc_code::internal_error, "the server is stopping");
+      if (stopping_)
+        return json_error(res, 503, rpc_code::internal_error, "the server is stopping");
       connection = next_connection_++;
       sessions_[session_id] = {connection, session};
       table_->add(connection, session);
@@ -333,7 +346,8 @@ class http_server {
     auto session = session_of(req, res, connection);
     if (!session) return;
     if (session->has_standalone()) {
-      json_error(res, 409, rpc_code::invalid_request, "Conflict: only one standalone stream per session");
+      json_error(res, 409, rpc_code::invalid_request,
+                 "Conflict: only one standalone stream per session");
       return;
     }
     stream_out(res, session, session->open({}, "", true));

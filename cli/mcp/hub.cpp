@@ -142,7 +142,7 @@ struct task_record {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t ttl = 0;
-  std::optional<json> result;  ///< the CallToolResult, once terminal
+  std::optional<json> result;        ///< the CallToolResult, once terminal
   std::vector<json> result_waiters;  ///< ids of tasks/result requests on `connection`
 };
 
@@ -182,7 +182,8 @@ class hub_state {
       return send(connection, error_message(problem->id, problem->error), {problem->id, "", true});
     }
     if (auto* request = std::get_if<rpc_request>(&message)) return on_request(connection, *request);
-    if (auto* note = std::get_if<rpc_notification>(&message)) return on_notification(connection, *note);
+    if (auto* note = std::get_if<rpc_notification>(&message))
+      return on_notification(connection, *note);
     on_response(std::get<rpc_response>(message));
   }
 
@@ -245,7 +246,8 @@ class hub_state {
     const auto& method = request.method;
     if (method == "initialize") return initialize(connection, request);
     if (method == "ping") return reply(connection, request.id, json::object());
-    if (method == "tools/list") return reply(connection, request.id, tools_list_result(peer.version));
+    if (method == "tools/list")
+      return reply(connection, request.id, tools_list_result(peer.version));
     if (method == "tools/call") return call_tool(connection, request);
     if (method == "logging/setLevel") return set_level(connection, request);
     if (method.rfind("tasks/", 0) == 0 && has_tasks(peer.version)) {
@@ -259,7 +261,8 @@ class hub_state {
   }
 
   void on_notification(uint64_t connection, const rpc_notification& note) {
-    if (note.method != "notifications/cancelled") return;  // initialized, progress, roots: nothing to do
+    if (note.method != "notifications/cancelled")
+      return;  // initialized, progress, roots: nothing to do
     const auto notice = read_cancel_notice(note.params);
     if (!notice) return;
     const auto it = by_request_.find({connection, to_json_text(notice->request_id)});
@@ -310,7 +313,8 @@ class hub_state {
                          "tool not found: " + name->get<std::string>());
     }
     const auto arguments_field = request.params.find("arguments");
-    const json arguments = arguments_field == request.params.end() ? json(nullptr) : *arguments_field;
+    const json arguments =
+        arguments_field == request.params.end() ? json(nullptr) : *arguments_field;
     if (!arguments.is_null() && !arguments.is_object()) {
       return reply_error(connection, request.id, rpc_code::invalid_params,
                          "'arguments' must be an object");
@@ -452,13 +456,15 @@ class hub_state {
       --spawns_in_flight_;
       if (spawns_in_flight_ == 0) early_events_.clear();
       const std::string words = describe_error(error);
-      finish(number, tool_reply::fail((legacy ? "Session setup failed: " : "invalid spec: ") + words));
+      finish(number,
+             tool_reply::fail((legacy ? "Session setup failed: " : "invalid spec: ") + words));
     };
     if (options.subscribe) {
       self_->request(registry_, caf::infinite, spawn_atom_v, std::move(spec), caf::actor{self_})
           .then(on_spawned, on_error);
     } else {
-      self_->request(registry_, caf::infinite, spawn_atom_v, std::move(spec)).then(on_spawned, on_error);
+      self_->request(registry_, caf::infinite, spawn_atom_v, std::move(spec))
+          .then(on_spawned, on_error);
     }
   }
 
@@ -533,8 +539,8 @@ class hub_state {
     }
     if (!record.task_id.empty() && !pause.info.prompts.empty()) {
       set_task_status(record.task_id, "input_required",
-                      "waiting for answers (alc_continue with session_id " + id + "): " +
-                          pause.info.prompts.front().prompt);
+                      "waiting for answers (alc_continue with session_id " + id +
+                          "): " + pause.info.prompts.front().prompt);
     }
     maybe_unwatch(id);
   }
@@ -550,8 +556,8 @@ class hub_state {
 
   void on_body(const std::string& id, const log_event& log) {
     auto& record = sessions_[id];
-    record.logs.push_back({{"ts", now_ms()}, {"level", log.level}, {"source", "alc.lua"},
-                           {"message", log.message}});
+    record.logs.push_back(
+        {{"ts", now_ms()}, {"level", log.level}, {"source", "alc.lua"}, {"message", log.message}});
     while (record.logs.size() > max_recent_logs) record.logs.pop_front();
     const auto severity = severity_of_session_level(log.level);
     std::set<uint64_t> told;
@@ -559,7 +565,8 @@ class hub_state {
       const auto it = calls_.find(number);
       if (it == calls_.end() || !told.insert(it->second.connection).second) continue;
       const auto peer = connections_.find(it->second.connection);
-      if (peer == connections_.end() || !peer->second.log_level || severity < *peer->second.log_level) {
+      if (peer == connections_.end() || !peer->second.log_level ||
+          severity < *peer->second.log_level) {
         continue;
       }
       send(it->second.connection,
@@ -609,7 +616,8 @@ class hub_state {
     return auto_stats(summary.metrics, std::max<int64_t>(elapsed, 0), source, record.budget);
   }
 
-  json feed_of(const std::string& id, const terminal_outcome& outcome, const session_summary& summary) {
+  json feed_of(const std::string& id, const terminal_outcome& outcome,
+               const session_summary& summary) {
     auto& record = sessions_[id];
     const json stats = stats_of(record, outcome, summary);
     json feed = ended_result(outcome, stats);
@@ -617,18 +625,21 @@ class hub_state {
       feed = {{"status", "error"}, {"error", *record.failure_note}};
     }
     if (record.legacy && summary.metrics.llm_calls > 0) {
-      const auto warning = write_transcript(settings_.logs, {id, record.strategy, stats, record.transcript});
+      const auto warning =
+          write_transcript(settings_.logs, {id, record.strategy, stats, record.transcript});
       if (warning) feed["transcript_warning"] = *warning;
     }
     return feed;
   }
 
-  void on_ended(const std::string& id, const terminal_outcome& outcome, const session_summary& summary) {
+  void on_ended(const std::string& id, const terminal_outcome& outcome,
+                const session_summary& summary) {
     auto& record = sessions_[id];
     record.ending = false;
     record.sampling.reset();
     const json feed = feed_of(id, outcome, summary);
-    const bool failed = std::holds_alternative<failed_state>(outcome) || record.failure_note.has_value();
+    const bool failed =
+        std::holds_alternative<failed_state>(outcome) || record.failure_note.has_value();
     if (!record.task_id.empty()) {
       const std::string status = std::holds_alternative<done_state>(outcome) ? "completed"
                                  : failed                                    ? "failed"
@@ -688,11 +699,12 @@ class hub_state {
     record.sampling = std::move(round);
     for (std::size_t i = 0; i < pause.prompts.size(); ++i) {
       const auto& query = pause.prompts[i];
-      json params = {{"messages", json::array({{{"role", "user"},
-                                               {"content", {{"type", "text"}, {"text", query.prompt}}}}})},
-                     {"maxTokens", query.max_tokens},
-                     {"includeContext", "none"},
-                     {"metadata", {{"session_id", id}, {"query_id", query.query_id}}}};
+      json params = {
+          {"messages", json::array({{{"role", "user"},
+                                     {"content", {{"type", "text"}, {"text", query.prompt}}}}})},
+          {"maxTokens", query.max_tokens},
+          {"includeContext", "none"},
+          {"metadata", {{"session_id", id}, {"query_id", query.query_id}}}};
       if (query.system) params["systemPrompt"] = *query.system;
       if (!call.task_id.empty()) params["_meta"] = {{related_task_key, {{"taskId", call.task_id}}}};
       const int64_t out_id = next_outgoing_++;
@@ -733,11 +745,13 @@ class hub_state {
     const auto count = [usage](const char* a, const char* b) -> std::optional<int64_t> {
       for (const char* key : {a, b}) {
         const auto it = usage->find(key);
-        if (it != usage->end() && it->is_number_integer() && it->get<int64_t>() >= 0) return it->get<int64_t>();
+        if (it != usage->end() && it->is_number_integer() && it->get<int64_t>() >= 0)
+          return it->get<int64_t>();
       }
       return std::nullopt;
     };
-    reported_usage out{count("inputTokens", "prompt_tokens"), count("outputTokens", "completion_tokens")};
+    reported_usage out{count("inputTokens", "prompt_tokens"),
+                       count("outputTokens", "completion_tokens")};
     if (!out.prompt_tokens && !out.completion_tokens) return std::nullopt;
     return out;
   }
@@ -772,7 +786,9 @@ class hub_state {
     const std::string id = job.session_id;
     self_->request(registry_, caf::infinite, resume_atom_v, id, payload)
         .then([](resume_outcome&) {},
-              [this, id](caf::error& error) { sampling_failed(id, "resume: " + describe_error(error)); });
+              [this, id](caf::error& error) {
+                sampling_failed(id, "resume: " + describe_error(error));
+              });
   }
 
   void sampling_failed(const std::string& id, const std::string& why) {
@@ -823,7 +839,8 @@ class hub_state {
     (void)args.optional_string("project_root");
     const auto sample_arg = args.optional_bool("answer_with_client");
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
-    if (code && code_file) return finish(number, tool_reply::fail("Provide either `code` or `code_file`, not both."));
+    if (code && code_file)
+      return finish(number, tool_reply::fail("Provide either `code` or `code_file`, not both."));
     if (!code && !code_file) {
       return finish(number, tool_reply::fail("Either `code` or `code_file` must be provided."));
     }
@@ -832,16 +849,20 @@ class hub_state {
       text = *code;
     } else {
       auto file = read_text_file(*code_file);
-      if (!file) return finish(number, tool_reply::fail("Failed to read " + *code_file + ": cannot open the file"));
+      if (!file)
+        return finish(number,
+                      tool_reply::fail("Failed to read " + *code_file + ": cannot open the file"));
       text = std::move(*file);
     }
     auto ctx = read_ctx(ctx_arg);
-    if (!ctx) return finish(number, tool_reply::fail("Session setup failed: ctx must be a JSON object"));
+    if (!ctx)
+      return finish(number, tool_reply::fail("Session setup failed: ctx must be a JSON object"));
     session_spec spec;
     spec.kind = run_spec{std::move(text)};
     const json budget = ctx->value("budget", json(nullptr));
     spec.ctx = std::move(*ctx);
-    legacy_start(number, std::move(spec), wants_sampling(number, sample_arg), as_task, std::nullopt, budget);
+    legacy_start(number, std::move(spec), wants_sampling(number, sample_arg), as_task, std::nullopt,
+                 budget);
   }
 
   void advice_tool(uint64_t number, tool_arguments& args, bool as_task) {
@@ -861,7 +882,8 @@ class hub_state {
     spec.kind = advice_spec{strategy, task, opts.value_or(json(nullptr))};
     json budget = nullptr;
     if (opts && opts->is_object()) budget = opts->value("budget", json(nullptr));
-    legacy_start(number, std::move(spec), wants_sampling(number, sample_arg), as_task, strategy, budget);
+    legacy_start(number, std::move(spec), wants_sampling(number, sample_arg), as_task, strategy,
+                 budget);
   }
 
   void v2_run_tool(uint64_t number, tool_arguments& args, bool as_task) {
@@ -870,7 +892,8 @@ class hub_state {
     (void)args.optional_string("project_root");
     const auto sample_arg = args.optional_bool("answer_with_client");
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
-    if (code.empty()) return finish(number, tool_reply::fail("invalid spec: code must not be empty"));
+    if (code.empty())
+      return finish(number, tool_reply::fail("invalid spec: code must not be empty"));
     auto ctx = read_ctx(ctx_arg);
     if (!ctx) return finish(number, tool_reply::fail("invalid spec: ctx must be a JSON object"));
     auto& call = calls_.at(number);
@@ -937,11 +960,13 @@ class hub_state {
         .then([](caf::ok_atom) {},
               [this, session_id, number](caf::error&) {
                 auto& jobs = sessions_[session_id].continues;
-                jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
-                                          [number](const continue_job& j) { return j.call == number; }),
-                           jobs.end());
+                jobs.erase(
+                    std::remove_if(jobs.begin(), jobs.end(),
+                                   [number](const continue_job& j) { return j.call == number; }),
+                    jobs.end());
                 sessions_[session_id].subscribed = false;
-                finish(number, tool_reply::fail("Continue failed: session '" + session_id + "' not found"));
+                finish(number,
+                       tool_reply::fail("Continue failed: session '" + session_id + "' not found"));
                 if (sessions_[session_id].calls.empty() && !sessions_[session_id].handle) {
                   sessions_.erase(session_id);
                 }
@@ -953,8 +978,9 @@ class hub_state {
     if (calls_.count(number) == 0) return;
     const auto* paused = std::get_if<paused_state>(&state);
     if (paused == nullptr) {
-      return finish(number, tool_reply::fail("Continue failed: invalid state transition: expected Paused, got " +
-                                             capitalised(state_name(state))));
+      return finish(number, tool_reply::fail(
+                                "Continue failed: invalid state transition: expected Paused, got " +
+                                capitalised(state_name(state))));
     }
     const auto& info = paused->info;
     std::vector<query_response> answers = std::move(job.responses);
@@ -962,7 +988,8 @@ class hub_state {
       std::string query = job.query_id.value_or("");
       if (!job.query_id) {
         if (info.prompts.empty()) {
-          return finish(number, tool_reply::fail("Continue failed: invalid transition: no pending queries"));
+          return finish(
+              number, tool_reply::fail("Continue failed: invalid transition: no pending queries"));
         }
         if (info.prompts.size() > 1) {
           return finish(number, tool_reply::fail("Continue failed: invalid transition: " +
@@ -1003,7 +1030,8 @@ class hub_state {
             [this, number, id, filled, ids](caf::error& error) {
               auto& transcript = sessions_[id].transcript;
               for (const auto i : filled) transcript[i]["response"] = nullptr;
-              finish(number, tool_reply::fail("Continue failed: " + continue_error(error, id, ids)));
+              finish(number,
+                     tool_reply::fail("Continue failed: " + continue_error(error, id, ids)));
             });
   }
 
@@ -1035,7 +1063,8 @@ class hub_state {
     const bool history = args.optional_bool("include_history").value_or(false);
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
     auto filter = read_pending_filter(filter_arg, settings_.preview_chars);
-    if (auto* problem = std::get_if<std::string>(&filter)) return finish(number, tool_reply::fail(*problem));
+    if (auto* problem = std::get_if<std::string>(&filter))
+      return finish(number, tool_reply::fail(*problem));
     const auto chosen = std::get<std::optional<pending_filter>>(filter);
     self_->request(registry_, caf::infinite, list_atom_v)
         .then(
@@ -1050,14 +1079,18 @@ class hub_state {
                 }
               }
               if (session_id && picked.empty()) {
-                return finish(number, tool_reply::fail("session '" + *session_id + "' not found (may have completed)"));
+                return finish(number, tool_reply::fail("session '" + *session_id +
+                                                       "' not found (may have completed)"));
               }
               if (!session_id && picked.empty()) {
-                return finish(number, tool_reply::ok({{"active_sessions", 0}, {"sessions", json::array()}}));
+                return finish(
+                    number, tool_reply::ok({{"active_sessions", 0}, {"sessions", json::array()}}));
               }
               gather_status(number, std::move(picked), chosen, history, session_id.has_value());
             },
-            [this, number](caf::error& error) { finish(number, tool_reply::fail(describe(error))); });
+            [this, number](caf::error& error) {
+              finish(number, tool_reply::fail(describe(error)));
+            });
   }
 
   void gather_status(uint64_t number, std::vector<session_summary> picked,
@@ -1090,11 +1123,13 @@ class hub_state {
         sessions.push_back(std::move(snapshot));
       }
       if (single) {
-        if (sessions.empty()) return finish(number, tool_reply::fail("session not found (may have completed)"));
+        if (sessions.empty())
+          return finish(number, tool_reply::fail("session not found (may have completed)"));
         return finish(number, tool_reply::ok(sessions[0], true));
       }
       const auto count = sessions.size();
-      finish(number, tool_reply::ok({{"active_sessions", count}, {"sessions", std::move(sessions)}}, count > 0));
+      finish(number, tool_reply::ok({{"active_sessions", count}, {"sessions", std::move(sessions)}},
+                                    count > 0));
     };
     for (std::size_t i = 0; i < shared->summaries.size(); ++i) {
       self_->request(registry_, caf::infinite, state_atom_v, shared->summaries[i].id)
@@ -1127,8 +1162,11 @@ class hub_state {
     const std::string id = args.required_string("session_id");
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
     self_->request(registry_, caf::infinite, state_atom_v, id)
-        .then([this, number](execution_state& state) { finish(number, tool_reply::ok(to_json_value(state))); },
-              [this, number, id](caf::error& error) { finish(number, tool_reply::fail(v2_error(error, id))); });
+        .then([this, number](
+                  execution_state& state) { finish(number, tool_reply::ok(to_json_value(state))); },
+              [this, number, id](caf::error& error) {
+                finish(number, tool_reply::fail(v2_error(error, id)));
+              });
   }
 
   static std::string v2_error(const caf::error& error, const std::string& id) {
@@ -1138,7 +1176,8 @@ class hub_state {
       case error_code::not_found:
         return "session not found: " + id;
       case error_code::not_paused:
-        return "session is not paused; actual state: " + capitalised(verb->actual.value_or("unknown"));
+        return "session is not paused; actual state: " +
+               capitalised(verb->actual.value_or("unknown"));
       case error_code::already_cancelled:
         return "session is already cancelled";
       default:
@@ -1150,18 +1189,24 @@ class hub_state {
     const std::string id = args.required_string("session_id");
     const auto payload_arg = args.optional_object_or_text("payload");
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
-    if (!payload_arg) return finish(number, tool_reply::fail("failed to deserialize parameters: missing field `payload`"));
+    if (!payload_arg)
+      return finish(number,
+                    tool_reply::fail("failed to deserialize parameters: missing field `payload`"));
     auto payload = from_json_value<resume_payload>(*payload_arg);
-    if (!payload) return finish(number, tool_reply::fail("invalid payload: " + payload.error().message));
+    if (!payload)
+      return finish(number, tool_reply::fail("invalid payload: " + payload.error().message));
     self_->request(registry_, caf::infinite, resume_atom_v, id, std::move(payload).value())
         .then(
             [this, number](resume_outcome& outcome) {
               if (const auto* partial = std::get_if<resume_accepted>(&outcome)) {
-                return finish(number, tool_reply::ok({{"outcome", "accepted"}, {"remaining", partial->remaining}}));
+                return finish(number, tool_reply::ok({{"outcome", "accepted"},
+                                                      {"remaining", partial->remaining}}));
               }
               finish(number, tool_reply::ok({{"outcome", "continued"}}));
             },
-            [this, number, id](caf::error& error) { finish(number, tool_reply::fail(v2_error(error, id))); });
+            [this, number, id](caf::error& error) {
+              finish(number, tool_reply::fail(v2_error(error, id)));
+            });
   }
 
   void v2_cancel_tool(uint64_t number, tool_arguments& args) {
@@ -1169,12 +1214,18 @@ class hub_state {
     const auto reason_arg = args.optional_object_or_text("reason");
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
     auto reason = cancel_reason_from_request(reason_arg.value_or(json(nullptr)));
-    if (!reason) return finish(number, tool_reply::fail("invalid reason: " + reason.error().message));
+    if (!reason)
+      return finish(number, tool_reply::fail("invalid reason: " + reason.error().message));
     cancel_reason given = std::move(reason).value();
     if (given.requested_at == 0) given.requested_at = now_ms();
     self_->request(registry_, caf::infinite, cancel_atom_v, id, given)
-        .then([this, number](caf::ok_atom) { finish(number, {"{}", false}); },
-              [this, number, id](caf::error& error) { finish(number, tool_reply::fail(v2_error(error, id))); });
+        .then(
+            [this, number](caf::ok_atom) {
+              finish(number, {"{}", false});
+            },
+            [this, number, id](caf::error& error) {
+              finish(number, tool_reply::fail(v2_error(error, id)));
+            });
   }
 
   // ---- queries: cards and package meta, through a short session -------------
@@ -1193,7 +1244,8 @@ class hub_state {
               record.handle = handle;
               record.internal = true;
               const auto it = calls_.find(number);
-              if (it == calls_.end()) return cancel_session(id, cancel_code::user, "cancelled by the client");
+              if (it == calls_.end())
+                return cancel_session(id, cancel_code::user, "cancelled by the client");
               it->second.session_id = id;
               record.calls.push_back(number);
               arm_timeout(number, settings_.query_limit);
@@ -1203,9 +1255,13 @@ class hub_state {
                         if (calls_.count(number) != 0) then(outcome);
                         sessions_.erase(id);
                       },
-                      [this, number](caf::error& error) { finish(number, tool_reply::fail(describe(error))); });
+                      [this, number](caf::error& error) {
+                        finish(number, tool_reply::fail(describe(error)));
+                      });
             },
-            [this, number](caf::error& error) { finish(number, tool_reply::fail(describe_error(error))); });
+            [this, number](caf::error& error) {
+              finish(number, tool_reply::fail(describe_error(error)));
+            });
   }
 
   void card_tool(uint64_t number, const std::string& name, tool_arguments& args) {
@@ -1241,8 +1297,10 @@ class hub_state {
       if (auto limit = args.optional_unsigned("limit")) opts["limit"] = *limit;
       if (auto where = args.optional_value("where")) opts["where"] = *where;
       ctx["opts"] = std::move(opts);
-      code = "if alc.card.get(ctx.id) == nil then error(\"card '\" .. ctx.id .. \"' not found\", 0) end\n"
-             "return alc.card.read_samples(ctx.id, ctx.opts)";
+      code =
+          "if alc.card.get(ctx.id) == nil then error(\"card '\" .. ctx.id .. \"' not found\", 0) "
+          "end\n"
+          "return alc.card.read_samples(ctx.id, ctx.opts)";
     } else {  // alc_card_lineage
       json query = {{"card_id", args.required_string("card_id")}};
       if (auto direction = args.optional_string("direction")) query["direction"] = *direction;
@@ -1253,16 +1311,19 @@ class hub_state {
       code = "return alc.card.lineage(ctx.query)";
     }
     if (!args.ok()) return finish(number, tool_reply::fail(args.error()));
-    run_query(number, code, std::move(ctx), [this, number, missing](const terminal_outcome& outcome) {
-      if (const auto* done = std::get_if<done_state>(&outcome)) {
-        if (done->value.is_null() && !missing.empty()) return finish(number, tool_reply::fail(missing));
-        return finish(number, tool_reply::ok(done->value.is_null() ? json::array() : done->value));
-      }
-      if (const auto* failed = std::get_if<failed_state>(&outcome)) {
-        return finish(number, tool_reply::fail(clean_lua_message(failed->message)));
-      }
-      finish(number, tool_reply::fail("the card query was cancelled"));
-    });
+    run_query(number, code, std::move(ctx),
+              [this, number, missing](const terminal_outcome& outcome) {
+                if (const auto* done = std::get_if<done_state>(&outcome)) {
+                  if (done->value.is_null() && !missing.empty())
+                    return finish(number, tool_reply::fail(missing));
+                  return finish(
+                      number, tool_reply::ok(done->value.is_null() ? json::array() : done->value));
+                }
+                if (const auto* failed = std::get_if<failed_state>(&outcome)) {
+                  return finish(number, tool_reply::fail(clean_lua_message(failed->message)));
+                }
+                finish(number, tool_reply::fail("the card query was cancelled"));
+              });
   }
 
   void pkg_list_tool(uint64_t number, tool_arguments& args) {
@@ -1274,11 +1335,13 @@ class hub_state {
     for (const auto& entry : entries) {
       if (entry.active && !entry.broken) names.push_back(entry.name);
     }
-    if (names.empty()) return finish(number, pkg_list_reply(*request, entries, settings_.packages, json::object()));
+    if (names.empty())
+      return finish(number, pkg_list_reply(*request, entries, settings_.packages, json::object()));
     run_query(number, meta_probe_code(), {{"names", names}},
               [this, number, request = *request, entries](const terminal_outcome& outcome) {
                 const auto* done = std::get_if<done_state>(&outcome);
-                const json metas = done != nullptr && done->value.is_object() ? done->value : json(nullptr);
+                const json metas =
+                    done != nullptr && done->value.is_object() ? done->value : json(nullptr);
                 finish(number, pkg_list_reply(request, entries, settings_.packages, metas));
               });
   }
@@ -1370,20 +1433,24 @@ class hub_state {
     }
     const auto it = tasks_.find(id->get<std::string>());
     if (it == tasks_.end() || it->second.connection != connection) {
-      reply_error(connection, request.id, rpc_code::invalid_params, "Failed to retrieve task: Task not found");
+      reply_error(connection, request.id, rpc_code::invalid_params,
+                  "Failed to retrieve task: Task not found");
       return nullptr;
     }
     return &it->second;
   }
 
   void task_get(uint64_t connection, const rpc_request& request) {
-    if (auto* task = find_task(connection, request)) reply(connection, request.id, task_json(*task));
+    if (auto* task = find_task(connection, request))
+      reply(connection, request.id, task_json(*task));
   }
 
   void task_result(uint64_t connection, const rpc_request& request) {
     auto* task = find_task(connection, request);
     if (task == nullptr) return;
-    if (task->result) return send(connection, result_message(request.id, *task->result), {request.id, task->id, true});
+    if (task->result)
+      return send(connection, result_message(request.id, *task->result),
+                  {request.id, task->id, true});
     task->result_waiters.push_back(request.id);  // answered when the task ends
   }
 
@@ -1395,7 +1462,8 @@ class hub_state {
                          "Cannot cancel task: already in terminal status '" + task->status + "'");
     }
     const std::string id = task->id;
-    cancel_reason reason{cancel_code::user, std::string{"cancelled through tasks/cancel"}, now_ms()};
+    cancel_reason reason{cancel_code::user, std::string{"cancelled through tasks/cancel"},
+                         now_ms()};
     const json request_id = request.id;
     self_->request(registry_, caf::infinite, cancel_atom_v, id, reason)
         .then(
@@ -1440,7 +1508,8 @@ class hub_state {
   hub_settings settings_;
   std::map<uint64_t, connection_state> connections_;
   std::map<uint64_t, call_state> calls_;
-  std::map<std::pair<uint64_t, std::string>, uint64_t> by_request_;  ///< (connection, id text) → call
+  std::map<std::pair<uint64_t, std::string>, uint64_t>
+      by_request_;  ///< (connection, id text) → call
   std::map<std::string, session_record> sessions_;
   std::map<std::string, task_record> tasks_;
   std::map<int64_t, sampling_job> outgoing_;  ///< our sampling requests by id

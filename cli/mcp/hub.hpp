@@ -39,7 +39,7 @@ struct hub_settings {
   /// Least time between two progress notifications of one request.
   std::chrono::milliseconds progress_interval{100};
   std::chrono::milliseconds session_ttl = std::chrono::hours{3};  ///< a task's ttl
-  std::size_t preview_chars = 200;  ///< N of pending_filter "preview"
+  std::size_t preview_chars = 200;                                ///< N of pending_filter "preview"
   package_settings packages;
   log_settings logs;
   std::string state_dir;

@@ -54,7 +54,8 @@ rpc_message read_object(const json& doc) {
     return invalid(id, "message nests deeper than " + std::to_string(max_json_depth) + " levels");
   }
   const auto version = doc.find("jsonrpc");
-  if (version == doc.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0") {
+  if (version == doc.end() || !version->is_string() ||
+      version->get_ref<const std::string&>() != "2.0") {
     return invalid(id, "'jsonrpc' must be \"2.0\"");
   }
   if (has_id && !valid_id(*id_field)) {

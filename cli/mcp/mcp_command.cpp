@@ -56,14 +56,16 @@ std::string user_packages_dir(const std::vector<std::string>& roots) {
   return roots.empty() ? std::string("alc-packages") : roots.front();
 }
 
-hub_settings make_settings(const cli_runtime& rt, const runtime_flags& flags, const mcp_options& options) {
+hub_settings make_settings(const cli_runtime& rt, const runtime_flags& flags,
+                           const mcp_options& options) {
   const runtime_options runtime = read_runtime_options(rt.config());
   hub_settings settings;
-  settings.identity = {"alc", ALC_VERSION,
-                       "alc runs Lua LLM strategies as sessions. alc_run / alc_advice run until the "
-                       "first prompt (needs_response: answer it with alc_continue) or the end "
-                       "(completed). alc_v2_* drive background sessions; alc_status shows live "
-                       "ones; alc_pkg_* manage packages; alc_card_* read cards."};
+  settings.identity = {
+      "alc", ALC_VERSION,
+      "alc runs Lua LLM strategies as sessions. alc_run / alc_advice run until the "
+      "first prompt (needs_response: answer it with alc_continue) or the end "
+      "(completed). alc_v2_* drive background sessions; alc_status shows live "
+      "ones; alc_pkg_* manage packages; alc_card_* read cards."};
   settings.answer_with_client = options.answer_with_client;
   if (!options.wait_limit.empty()) settings.wait_limit = parse_limit(options.wait_limit);
   settings.session_ttl = runtime.ttl;
@@ -107,9 +109,11 @@ int run_mcp(const runtime_flags& flags, const mcp_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   cli_runtime rt(flags);
   auto table = std::make_shared<connection_table>();
-  auto hub = spawn_hub(rt.system(), rt.runtime().registry(), table, make_settings(rt, flags, options));
+  auto hub =
+      spawn_hub(rt.system(), rt.runtime().registry(), table, make_settings(rt, flags, options));
   if (!options.http) return run_stdio(rt, hub, *table);
-  const int status = serve_http(rt.system(), hub, table, {options.host, options.port, options.allowed_origins});
+  const int status =
+      serve_http(rt.system(), hub, table, {options.host, options.port, options.allowed_origins});
   rt.runtime().shutdown();
   caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
   return status;

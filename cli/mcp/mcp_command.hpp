@@ -8,12 +8,12 @@
 namespace alc::cli {
 
 struct mcp_options {
-  bool answer_with_client = false;  ///< --answer-with-client
-  std::string log_dir;              ///< --log-dir
-  std::string wait_limit;           ///< --wait-limit, e.g. 10min
-  bool http = false;                ///< --http: Streamable HTTP instead of stdio
-  std::string host = "127.0.0.1";   ///< --host
-  int port = 8765;                  ///< --port (0: any free port, printed on stderr)
+  bool answer_with_client = false;           ///< --answer-with-client
+  std::string log_dir;                       ///< --log-dir
+  std::string wait_limit;                    ///< --wait-limit, e.g. 10min
+  bool http = false;                         ///< --http: Streamable HTTP instead of stdio
+  std::string host = "127.0.0.1";            ///< --host
+  int port = 8765;                           ///< --port (0: any free port, printed on stderr)
   std::vector<std::string> allowed_origins;  ///< --allow-origin
 };
 

@@ -31,7 +31,8 @@ std::vector<std::string> env_roots() {
   std::size_t start = 0;
   while (start <= rest.size()) {
     const auto colon = rest.find(':', start);
-    const auto piece = rest.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    const auto piece =
+        rest.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     if (!piece.empty()) out.push_back(piece);
     if (colon == std::string::npos) break;
     start = colon + 1;
@@ -53,7 +54,7 @@ int compare_values(const json& a, const json& b) {
   const int ra = type_rank(a);
   const int rb = type_rank(b);
   if (ra != rb) {
-    if (ra == 0) return 1;   // null after everything (ascending)
+    if (ra == 0) return 1;  // null after everything (ascending)
     if (rb == 0) return -1;
     return ra < rb ? -1 : 1;
   }
@@ -64,14 +65,15 @@ int compare_values(const json& a, const json& b) {
 }
 
 json entry_json(const package_entry& entry, const json& meta) {
-  json out = {{"name", entry.name},
-              {"scope", "global"},
-              {"active", entry.active},
-              {"resolved_source_path", entry.path},
-              {"resolved_source_kind", entry.linked ? "linked" : "installed"},
-              {"path", entry.path},
-              {"source", entry.root},
-              {"source_type", entry.linked ? "path (from: " + entry.link_target + ")" : "installed"}};
+  json out = {
+      {"name", entry.name},
+      {"scope", "global"},
+      {"active", entry.active},
+      {"resolved_source_path", entry.path},
+      {"resolved_source_kind", entry.linked ? "linked" : "installed"},
+      {"path", entry.path},
+      {"source", entry.root},
+      {"source_type", entry.linked ? "path (from: " + entry.link_target + ")" : "installed"}};
   if (entry.linked) {
     out["linked"] = true;
     out["link_target"] = entry.link_target;
@@ -88,11 +90,12 @@ json entry_json(const package_entry& entry, const json& meta) {
   return out;
 }
 
-const std::vector<std::string> summary_keys = {"name", "scope", "version", "active",
-                                               "resolved_source_path", "resolved_source_kind"};
+const std::vector<std::string> summary_keys = {
+    "name", "scope", "version", "active", "resolved_source_path", "resolved_source_kind"};
 const std::vector<std::string> full_extra = {
-    "install_source", "installed_at", "updated_at", "override_paths", "overrides", "linked",
-    "link_target", "broken", "path", "source", "source_type", "meta", "error"};
+    "install_source", "installed_at", "updated_at", "override_paths", "overrides",
+    "linked",         "link_target",  "broken",     "path",           "source",
+    "source_type",    "meta",         "error"};
 
 json project(const json& entry, const std::vector<std::string>& keys) {
   json out = json::object();
@@ -169,8 +172,9 @@ std::vector<package_entry> scan_packages(const package_settings& settings) {
     if (!fs::is_directory(root.path, ec)) continue;
     std::vector<fs::directory_entry> items;
     for (const auto& item : fs::directory_iterator(root.path, ec)) items.push_back(item);
-    std::sort(items.begin(), items.end(),
-              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+      return a.path().filename() < b.path().filename();
+    });
     for (const auto& item : items) {
       const std::string name = item.path().filename().string();
       if (name.empty() || name[0] == '.' || name == "evalframe") continue;
@@ -219,9 +223,12 @@ std::optional<pkg_list_request> read_pkg_list(tool_arguments& args, std::string&
   std::size_t start = 0;
   while (start <= sort_text.size()) {
     const auto comma = sort_text.find(',', start);
-    std::string piece = sort_text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string piece =
+        sort_text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto trimmed_start = piece.find_first_not_of(' ');
-    piece = trimmed_start == std::string::npos ? "" : piece.substr(trimmed_start, piece.find_last_not_of(' ') - trimmed_start + 1);
+    piece = trimmed_start == std::string::npos
+                ? ""
+                : piece.substr(trimmed_start, piece.find_last_not_of(' ') - trimmed_start + 1);
     if (piece.empty()) {
       error = "sort string contains empty element: \"" + sort_text + "\"";
       return std::nullopt;
@@ -270,7 +277,8 @@ std::string meta_probe_code() {
          "return out\n";
 }
 
-tool_reply pkg_list_reply(const pkg_list_request& request, const std::vector<package_entry>& entries,
+tool_reply pkg_list_reply(const pkg_list_request& request,
+                          const std::vector<package_entry>& entries,
                           const package_settings& settings, const json& metas) {
   std::vector<json> rows;
   for (const auto& entry : entries) {
@@ -299,7 +307,8 @@ tool_reply pkg_list_reply(const pkg_list_request& request, const std::vector<pac
     return false;
   });
   const int64_t limit = request.limit.value_or(50);
-  if (limit > 0 && rows.size() > static_cast<std::size_t>(limit)) rows.resize(static_cast<std::size_t>(limit));
+  if (limit > 0 && rows.size() > static_cast<std::size_t>(limit))
+    rows.resize(static_cast<std::size_t>(limit));
   std::vector<std::string> keys = summary_keys;
   if (request.full) keys.insert(keys.end(), full_extra.begin(), full_extra.end());
   json packages = json::array();
@@ -319,7 +328,8 @@ tool_reply pkg_list_reply(const pkg_list_request& request, const std::vector<pac
   json search_paths = json::array();
   for (const auto& root : settings.roots) {
     std::error_code ec;
-    if (fs::is_directory(root.path, ec)) search_paths.push_back({{"path", root.path}, {"source", root.source}});
+    if (fs::is_directory(root.path, ec))
+      search_paths.push_back({{"path", root.path}, {"source", root.source}});
   }
   json out = {{"packages", std::move(packages)}, {"search_paths", std::move(search_paths)}};
   if (!metas.is_object()) out["warnings"] = json::array({"package meta could not be read"});
@@ -344,16 +354,19 @@ tool_reply pkg_link(tool_arguments& args, const package_settings& settings) {
   }
   const fs::path source = fs::path(absolute_text(path_text));
   std::error_code ec;
-  if (!fs::is_directory(source, ec)) return tool_reply::fail("Path is not a directory: " + source.string());
+  if (!fs::is_directory(source, ec))
+    return tool_reply::fail("Path is not a directory: " + source.string());
   bool single = false;
   auto found = packages_in(source, single);
   if (found.empty()) {
-    return tool_reply::fail("No init.lua found in " + source.string() + " or any of its subdirectories");
+    return tool_reply::fail("No init.lua found in " + source.string() +
+                            " or any of its subdirectories");
   }
   if (single && name) found.front().first = *name;
   if (single && !name) found.front().first = clean_dir_name(source);
   if (!single && name) {
-    return tool_reply::fail("The 'name' parameter is only supported for single-package dirs (init.lua at root).");
+    return tool_reply::fail(
+        "The 'name' parameter is only supported for single-package dirs (init.lua at root).");
   }
   for (const auto& [package, dir] : found) {
     if (auto problem = check_package_name(package)) return tool_reply::fail(*problem);
@@ -395,7 +408,8 @@ tool_reply pkg_unlink(tool_arguments& args, const package_settings& settings) {
   const auto status = fs::symlink_status(dest, ec);
   if (fs::is_symlink(status)) {
     fs::remove(dest, ec);
-    if (ec) return tool_reply::fail("Failed to remove symlink " + dest.string() + ": " + ec.message());
+    if (ec)
+      return tool_reply::fail("Failed to remove symlink " + dest.string() + ": " + ec.message());
     return tool_reply::ok({{"unlinked", name}});
   }
   if (fs::exists(status)) {
@@ -416,19 +430,23 @@ tool_reply pkg_install(tool_arguments& args, const package_settings& settings) {
   }
   const fs::path source(url);
   std::error_code ec;
-  if (!fs::is_directory(source, ec)) return tool_reply::fail("Source directory does not exist: " + url);
+  if (!fs::is_directory(source, ec))
+    return tool_reply::fail("Source directory does not exist: " + url);
   bool single = false;
   auto found = packages_in(source, single);
   if (found.empty()) {
-    return tool_reply::fail("No packages found. Expected init.lua at root (single) or */init.lua (collection).");
+    return tool_reply::fail(
+        "No packages found. Expected init.lua at root (single) or */init.lua (collection).");
   }
   if (!single && name) {
-    return tool_reply::fail("The 'name' parameter is only supported for single-package dirs (init.lua at root).");
+    return tool_reply::fail(
+        "The 'name' parameter is only supported for single-package dirs (init.lua at root).");
   }
   if (single) found.front().first = name.value_or(clean_dir_name(source));
   for (const auto& [package, dir] : found) {
     if (package.find("..") != std::string::npos || package.find('/') != std::string::npos) {
-      return tool_reply::fail("Invalid path component in '" + package + "': path traversal detected");
+      return tool_reply::fail("Invalid path component in '" + package +
+                              "': path traversal detected");
     }
     if (auto problem = check_package_name(package)) return tool_reply::fail(*problem);
   }

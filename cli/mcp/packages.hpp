@@ -37,7 +37,7 @@ struct package_entry {
   bool linked = false;
   std::string link_target;
   bool broken = false;
-  bool active = true;  ///< false when an earlier root has the same name
+  bool active = true;                       ///< false when an earlier root has the same name
   std::vector<std::string> override_paths;  ///< later copies it shadows
 };
 
@@ -58,7 +58,8 @@ std::optional<pkg_list_request> read_pkg_list(tool_arguments& args, std::string&
 std::string meta_probe_code();
 
 /// `metas`: the probe's result (an object by name), or null when it failed.
-tool_reply pkg_list_reply(const pkg_list_request& request, const std::vector<package_entry>& entries,
+tool_reply pkg_list_reply(const pkg_list_request& request,
+                          const std::vector<package_entry>& entries,
                           const package_settings& settings, const json& metas);
 
 tool_reply pkg_link(tool_arguments& args, const package_settings& settings);

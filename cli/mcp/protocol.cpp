@@ -97,7 +97,8 @@ json progress_token(const json& params) {
 std::optional<std::variant<task_request, std::string>> read_task_request(const json& params) {
   const auto task = params.find("task");
   if (task == params.end() || task->is_null()) return std::nullopt;
-  if (!task->is_object()) return std::variant<task_request, std::string>{"'task' must be an object"};
+  if (!task->is_object())
+    return std::variant<task_request, std::string>{"'task' must be an object"};
   task_request request;
   if (const auto ttl = task->find("ttl"); ttl != task->end() && !ttl->is_null()) {
     if (!ttl->is_number_integer() || ttl->get<int64_t>() < 0) {

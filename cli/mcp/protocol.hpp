@@ -17,8 +17,8 @@ namespace alc::cli::mcp {
 
 /// The revisions alc speaks, newest first: the current one and the older
 /// ones the official TypeScript SDK still offers.
-inline constexpr std::array<std::string_view, 4> protocol_versions = {
-    "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+inline constexpr std::array<std::string_view, 4> protocol_versions = {"2025-11-25", "2025-06-18",
+                                                                      "2025-03-26", "2024-11-05"};
 inline constexpr std::string_view latest_protocol_version = protocol_versions[0];
 
 /// The client's revision when alc speaks it, else the latest (the client

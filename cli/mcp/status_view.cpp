@@ -18,11 +18,13 @@ filter_result read_custom(const json& object) {
     into = it->get<bool>();
     return std::nullopt;
   };
-  for (auto [key, into] :
-       {std::pair<const char*, bool*>{"query_id", &filter.query_id}, {"max_tokens", &filter.max_tokens},
-        {"system", &filter.system}, {"grounded", &filter.grounded},
-        {"underspecified", &filter.underspecified}, {"role", &filter.role},
-        {"cache_breakpoint", &filter.cache_breakpoint}}) {
+  for (auto [key, into] : {std::pair<const char*, bool*>{"query_id", &filter.query_id},
+                           {"max_tokens", &filter.max_tokens},
+                           {"system", &filter.system},
+                           {"grounded", &filter.grounded},
+                           {"underspecified", &filter.underspecified},
+                           {"role", &filter.role},
+                           {"cache_breakpoint", &filter.cache_breakpoint}}) {
     if (auto problem = flag(key, *into)) return *problem;
   }
   const auto prompt = object.find("prompt");
@@ -136,7 +138,8 @@ json status_snapshot(const session_view& view, const std::optional<pending_filte
     out["pending_queries"] = paused->info.prompts.size();
     if (filter) {
       json pending = json::array();
-      for (const auto& query : paused->info.prompts) pending.push_back(project_pending(query, *filter));
+      for (const auto& query : paused->info.prompts)
+        pending.push_back(project_pending(query, *filter));
       out["pending"] = std::move(pending);
     }
     if (!paused->info.prompts.empty()) {

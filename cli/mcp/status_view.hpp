@@ -45,7 +45,7 @@ struct session_view {
   std::optional<std::string> strategy;
   std::vector<json> recent_logs;  ///< {ts, level, source, message}, oldest first
   std::optional<progress_event> progress;
-  std::vector<json> history;      ///< {query_id, prompt, response, ...}, oldest first
+  std::vector<json> history;  ///< {query_id, prompt, response, ...}, oldest first
 };
 
 json status_snapshot(const session_view& view, const std::optional<pending_filter>& filter,

@@ -87,8 +87,8 @@ std::optional<uint64_t> tool_arguments::optional_unsigned(const char* key) {
 std::optional<int64_t> tool_arguments::optional_integer(const char* key) {
   const json* value = field(key);
   if (value == nullptr) return std::nullopt;
-  if (value->is_number_integer() && !(value->is_number_unsigned() &&
-                                      value->get<uint64_t>() > INT64_MAX)) {
+  if (value->is_number_integer() &&
+      !(value->is_number_unsigned() && value->get<uint64_t>() > INT64_MAX)) {
     return value->get<int64_t>();
   }
   fail(key, *value, "an integer");

@@ -26,7 +26,14 @@ json object_schema(json properties, std::vector<std::string> required = {}) {
   return schema;
 }
 
-enum hint : unsigned { none = 0, read_only = 1, destructive = 2, not_destructive = 4, idempotent = 8, open_world = 16 };
+enum hint : unsigned {
+  none = 0,
+  read_only = 1,
+  destructive = 2,
+  not_destructive = 4,
+  idempotent = 8,
+  open_world = 16
+};
 
 json hints(unsigned flags) {
   json out = {{"openWorldHint", (flags & open_world) != 0}};
@@ -52,15 +59,16 @@ const json answer_with_client = bool_prop(
 
 json order_by_schema() {
   return {{"description", "dotted key or keys to sort by, '-' first for descending"},
-          {"anyOf",
-           json::array({{{"type", "string"}}, {{"type", "array"}, {"items", {{"type", "string"}}}}})}};
+          {"anyOf", json::array({{{"type", "string"}},
+                                 {{"type", "array"}, {"items", {{"type", "string"}}}}})}};
 }
 
 std::vector<tool_definition> build_catalog() {
   std::vector<tool_definition> tools;
   const auto add = [&tools](std::string name, std::string description, json schema, unsigned flags,
                             bool task = false) {
-    tools.push_back({std::move(name), std::move(description), std::move(schema), hints(flags), task});
+    tools.push_back(
+        {std::move(name), std::move(description), std::move(schema), hints(flags), task});
   };
 
   add("alc_run",
@@ -117,7 +125,8 @@ std::vector<tool_definition> build_catalog() {
                      {"answer_with_client", answer_with_client}},
                     {"code"}),
       none, true);
-  add("alc_v2_state", "The execution state of a session (running, paused, done, failed, cancelled).",
+  add("alc_v2_state",
+      "The execution state of a session (running, paused, done, failed, cancelled).",
       object_schema({{"session_id", string_prop("the session")}}, {"session_id"}),
       read_only | idempotent);
   add("alc_v2_resume", "Answer a paused session's queries with a resume payload.",
@@ -135,27 +144,33 @@ std::vector<tool_definition> build_catalog() {
                     {"session_id"}),
       idempotent);
   add("alc_pkg_list", "List the packages in alc's package roots.",
-      object_schema({{"project_root", string_prop("accepted; see docs/mcp.md")},
-                     {"limit", {{"type", "integer"}, {"description", "rows (default 50; 0 or less: all)"}}},
-                     {"sort", string_prop("comma-separated keys, '-' for descending (default -active,-installed_at)")},
-                     {"filter", {{"type", "object"}, {"description", "exact match per key"}}},
-                     {"fields", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                     {"verbose", {{"type", "string"}, {"enum", {"summary", "full"}}}}}),
+      object_schema(
+          {{"project_root", string_prop("accepted; see docs/mcp.md")},
+           {"limit", {{"type", "integer"}, {"description", "rows (default 50; 0 or less: all)"}}},
+           {"sort",
+            string_prop(
+                "comma-separated keys, '-' for descending (default -active,-installed_at)")},
+           {"filter", {{"type", "object"}, {"description", "exact match per key"}}},
+           {"fields", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+           {"verbose", {{"type", "string"}, {"enum", {"summary", "full"}}}}}),
       read_only);
-  add("alc_pkg_link", "Link a local package folder (or a collection of them) into the packages folder.",
-      object_schema({{"path", string_prop("folder with init.lua, or with packages as subfolders")},
-                     {"name", string_prop("package name (single package only; default: folder name)")},
-                     {"force", bool_prop("replace a real folder at the destination")},
-                     {"scope", {{"type", "string"}, {"enum", {"global"}}}},
-                     {"project_root", string_prop("accepted; see docs/mcp.md")}},
-                    {"path"}),
+  add("alc_pkg_link",
+      "Link a local package folder (or a collection of them) into the packages folder.",
+      object_schema(
+          {{"path", string_prop("folder with init.lua, or with packages as subfolders")},
+           {"name", string_prop("package name (single package only; default: folder name)")},
+           {"force", bool_prop("replace a real folder at the destination")},
+           {"scope", {{"type", "string"}, {"enum", {"global"}}}},
+           {"project_root", string_prop("accepted; see docs/mcp.md")}},
+          {"path"}),
       not_destructive | idempotent);
   add("alc_pkg_unlink", "Remove a package link from the packages folder.",
       object_schema({{"name", string_prop("package name")}}, {"name"}), destructive);
   add("alc_pkg_install", "Install packages from a local folder (copied into the packages folder).",
-      object_schema({{"url", string_prop("absolute path of the folder (git URLs: see docs/mcp.md)")},
-                     {"name", string_prop("package name (single package only)")}},
-                    {"url"}),
+      object_schema(
+          {{"url", string_prop("absolute path of the folder (git URLs: see docs/mcp.md)")},
+           {"name", string_prop("package name (single package only)")}},
+          {"url"}),
       destructive);
   add("alc_info", "Version and configuration of this server.", object_schema(json::object()),
       read_only);
@@ -164,20 +179,22 @@ std::vector<tool_definition> build_catalog() {
                      {"days", uint_prop("only logs of the last N days")}}),
       read_only);
   add("alc_log_view", "List the session logs, or show one.",
-      object_schema({{"session_id", string_prop("the session whose log to show")},
-                     {"limit", uint_prop("rows in list mode (default 50)")},
-                     {"max_chars", uint_prop("size limit in detail mode (default 100000; 0: none)")}}),
+      object_schema(
+          {{"session_id", string_prop("the session whose log to show")},
+           {"limit", uint_prop("rows in list mode (default 50)")},
+           {"max_chars", uint_prop("size limit in detail mode (default 100000; 0: none)")}}),
       read_only);
   add("alc_card_list", "Card summaries, newest first.",
       object_schema({{"pkg", string_prop("only this package")}}), read_only);
-  add("alc_card_get", "One card.", object_schema({{"card_id", string_prop("the card")}}, {"card_id"}),
-      read_only);
+  add("alc_card_get", "One card.",
+      object_schema({{"card_id", string_prop("the card")}}, {"card_id"}), read_only);
   add("alc_card_find", "Query cards: where → order_by → offset → limit.",
-      object_schema({{"pkg", string_prop("only this package")},
-                     {"where", {{"type", "object"}, {"description", "the where DSL (docs/lua-api.md)"}}},
-                     {"order_by", order_by_schema()},
-                     {"limit", uint_prop("rows")},
-                     {"offset", uint_prop("rows to skip")}}),
+      object_schema(
+          {{"pkg", string_prop("only this package")},
+           {"where", {{"type", "object"}, {"description", "the where DSL (docs/lua-api.md)"}}},
+           {"order_by", order_by_schema()},
+           {"limit", uint_prop("rows")},
+           {"offset", uint_prop("rows to skip")}}),
       read_only);
   add("alc_card_samples", "A card's sample rows.",
       object_schema({{"card_id", string_prop("the card")},

@@ -14,8 +14,8 @@ namespace alc::cli::mcp {
 struct tool_definition {
   std::string name;
   std::string description;
-  json input_schema;  ///< JSON Schema 2020-12 of `arguments`
-  json annotations;   ///< readOnlyHint, destructiveHint, idempotentHint, openWorldHint
+  json input_schema;          ///< JSON Schema 2020-12 of `arguments`
+  json annotations;           ///< readOnlyHint, destructiveHint, idempotentHint, openWorldHint
   bool task_support = false;  ///< may be called task-augmented (execution.taskSupport optional)
 };
 

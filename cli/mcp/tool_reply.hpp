@@ -16,8 +16,9 @@ struct tool_reply {
 
   /// Compact JSON, or 2-space indented where the original prints pretty.
   static tool_reply ok(const json& value, bool pretty = false) {
-    return {pretty ? value.dump(2, ' ', false, json::error_handler_t::replace) : to_json_text(value),
-            false};
+    return {
+        pretty ? value.dump(2, ' ', false, json::error_handler_t::replace) : to_json_text(value),
+        false};
   }
   static tool_reply fail(std::string message) { return {std::move(message), true}; }
 };

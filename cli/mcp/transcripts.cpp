@@ -17,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 bool ends_with(const std::string& text, const std::string& tail) {
-  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+  return text.size() >= tail.size() &&
+         text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 std::optional<std::string> read_file(const fs::path& path) {
@@ -44,8 +45,9 @@ std::optional<std::string> write_file(const fs::path& path, const std::string& t
 }
 
 bool unsafe_component(const std::string& name) {
-  return name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
-         name.find("..") != std::string::npos || name.find('\0') != std::string::npos;
+  return name.empty() || name.find('/') != std::string::npos ||
+         name.find('\\') != std::string::npos || name.find("..") != std::string::npos ||
+         name.find('\0') != std::string::npos;
 }
 
 int64_t tokens_of(const json& meta, const char* key) {
@@ -73,10 +75,12 @@ std::vector<log_file> list_logs(const fs::path& dir) {
   std::error_code ec;
   for (const auto& item : fs::directory_iterator(dir, ec)) {
     const std::string name = item.path().filename().string();
-    if (!item.is_regular_file(ec) || !ends_with(name, ".json") || ends_with(name, ".meta.json")) continue;
+    if (!item.is_regular_file(ec) || !ends_with(name, ".json") || ends_with(name, ".meta.json"))
+      continue;
     out.push_back({item.path(), item.last_write_time(ec)});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.modified > b.modified; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.modified > b.modified; });
   return out;
 }
 
@@ -102,7 +106,8 @@ std::optional<json> meta_of(const fs::path& log) {
               {"elapsed_ms", stats.value("elapsed_ms", 0)},
               {"rounds", stats.value("rounds", 0)},
               {"llm_calls", stats.value("llm_calls", 0)},
-              {"notes_count", body.contains("notes") && body["notes"].is_array() ? body["notes"].size() : 0}};
+              {"notes_count",
+               body.contains("notes") && body["notes"].is_array() ? body["notes"].size() : 0}};
 }
 
 }  // namespace
@@ -111,7 +116,8 @@ log_settings resolve_log_settings(const std::string& flag_dir) {
   log_settings settings;
   if (const char* level = std::getenv("ALC_LOG_LEVEL")) {
     std::string text(level);
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     settings.enabled = text != "off";
   }
   if (!flag_dir.empty()) {
@@ -173,7 +179,8 @@ std::optional<std::string> write_transcript(const log_settings& settings,
                      {"total_tokens", stats.value("total_tokens", json(nullptr))},
                      {"notes_count", 0}};
   const fs::path base = fs::path(*settings.dir) / record.session_id;
-  if (auto problem = write_file(base.string() + ".json", log.dump(2, ' ', false, json::error_handler_t::replace))) {
+  if (auto problem = write_file(base.string() + ".json",
+                                log.dump(2, ' ', false, json::error_handler_t::replace))) {
     return problem;
   }
   return write_file(base.string() + ".meta.json", to_json_text(meta));
@@ -195,16 +202,19 @@ tool_reply log_view(tool_arguments& args, const log_settings& settings) {
     }
     return tool_reply::ok({{"sessions", std::move(rows)}});
   }
-  if (!available) return tool_reply::fail("File logging is not available (no writable log directory)");
+  if (!available)
+    return tool_reply::fail("File logging is not available (no writable log directory)");
   if (unsafe_component(*session_id)) {
-    return tool_reply::fail("Invalid path component in '" + *session_id + ".json': path traversal detected");
+    return tool_reply::fail("Invalid path component in '" + *session_id +
+                            ".json': path traversal detected");
   }
   const auto text = read_file(fs::path(*settings.dir) / (*session_id + ".json"));
   if (!text) return tool_reply::fail("Log file not found for session '" + *session_id + "'");
   if (max_chars == 0 || text->size() <= max_chars) return {*text, false};
   auto doc = parse_json_text(*text);
   if (!doc || !doc.value().is_object()) {
-    return tool_reply::fail("Failed to parse log: " + (doc ? std::string("not an object") : doc.error().message));
+    return tool_reply::fail("Failed to parse log: " +
+                            (doc ? std::string("not an object") : doc.error().message));
   }
   json log = std::move(doc).value();
   json& entries = log["transcript"];
@@ -236,12 +246,14 @@ tool_reply log_stats(tool_arguments& args, const log_settings& settings) {
   if (settings.enabled && settings.dir) {
     const auto now = fs::file_time_type::clock::now();
     for (const auto& log : list_logs(*settings.dir)) {
-      if (days && now - log.modified > std::chrono::hours{24} * static_cast<int64_t>(*days)) continue;
+      if (days && now - log.modified > std::chrono::hours{24} * static_cast<int64_t>(*days))
+        continue;
       const auto meta = meta_of(log.path);
       if (!meta) continue;
       const auto name_field = meta->find("strategy");
-      const std::string name =
-          name_field != meta->end() && name_field->is_string() ? name_field->get<std::string>() : "unknown";
+      const std::string name = name_field != meta->end() && name_field->is_string()
+                                   ? name_field->get<std::string>()
+                                   : "unknown";
       if (strategy && *strategy != name) continue;
       auto& t = by_strategy[name];
       ++t.count;
@@ -271,7 +283,8 @@ tool_reply log_stats(tool_arguments& args, const log_settings& settings) {
                         {"total_response_tokens", t.response_tokens},
                         {"total_tokens", t.tokens}};
   }
-  return tool_reply::ok({{"total_sessions", total}, {"strategies", strategies}, {"card_sinks", json::array()}});
+  return tool_reply::ok(
+      {{"total_sessions", total}, {"strategies", strategies}, {"card_sinks", json::array()}});
 }
 
 }  // namespace alc::cli::mcp

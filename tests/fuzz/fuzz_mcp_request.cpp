@@ -24,8 +24,9 @@ using namespace alc::cli::mcp;
 
 void check_rejection(const rpc_rejection& problem) {
   alc::fuzz::require(!problem.error.message.empty(), "rejection", "no message");
-  alc::fuzz::require(problem.id.is_null() || problem.id.is_string() || problem.id.is_number_integer(),
-                     "rejection", "unusable id");
+  alc::fuzz::require(
+      problem.id.is_null() || problem.id.is_string() || problem.id.is_number_integer(), "rejection",
+      "unusable id");
   alc::fuzz::require(problem.error.code <= -32600 || problem.error.code == rpc_code::parse_error,
                      "rejection", "not a JSON-RPC code");
   const std::string line = error_message(problem.id, problem.error);

@@ -17,7 +17,8 @@ rpc_rejection rejected(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a request keeps its id, method and params", "[mcp][jsonrpc]") {
-  auto message = read_rpc_message(R"({"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"cursor":"x"}})");
+  auto message =
+      read_rpc_message(R"({"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"cursor":"x"}})");
   REQUIRE(std::holds_alternative<rpc_request>(message));
   const auto& request = std::get<rpc_request>(message);
   CHECK(request.id == 7);
@@ -25,7 +26,8 @@ TEST_CASE("a request keeps its id, method and params", "[mcp][jsonrpc]") {
   CHECK(request.params == json{{"cursor", "x"}});
 }
 
-TEST_CASE("a string id stays a string and absent params read as an empty object", "[mcp][jsonrpc]") {
+TEST_CASE("a string id stays a string and absent params read as an empty object",
+          "[mcp][jsonrpc]") {
   auto message = read_rpc_message(R"({"jsonrpc":"2.0","id":"a-1","method":"ping"})");
   const auto& request = std::get<rpc_request>(message);
   CHECK(request.id == "a-1");
@@ -44,7 +46,8 @@ TEST_CASE("a response carries either its result or its error", "[mcp][jsonrpc]")
   CHECK(std::get<rpc_response>(ok).result == json{{"x", 1}});
   CHECK_FALSE(std::get<rpc_response>(ok).error);
 
-  auto failed = read_rpc_message(R"({"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"no","data":[1]}})");
+  auto failed =
+      read_rpc_message(R"({"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"no","data":[1]}})");
   const auto& response = std::get<rpc_response>(failed);
   REQUIRE(response.error);
   CHECK(response.error->code == -1);
@@ -119,7 +122,8 @@ TEST_CASE("encoded messages are one line of JSON-RPC 2.0 that reads back", "[mcp
   CHECK(note["method"] == "notifications/progress");
   CHECK_FALSE(note.contains("id"));
 
-  const auto request = std::get<rpc_request>(read_rpc_message(request_message(2, "sampling/createMessage", {{"m", 1}})));
+  const auto request = std::get<rpc_request>(
+      read_rpc_message(request_message(2, "sampling/createMessage", {{"m", 1}})));
   CHECK(request.method == "sampling/createMessage");
   CHECK(request.params == json{{"m", 1}});
 }

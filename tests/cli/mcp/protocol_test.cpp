@@ -22,7 +22,8 @@ TEST_CASE("initialize reads the revision and the sampling capability", "[mcp][pr
   CHECK(std::get<client_hello>(hello).requested_version == "2025-06-18");
   CHECK(std::get<client_hello>(hello).sampling);
 
-  auto plain = read_initialize({{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()}});
+  auto plain =
+      read_initialize({{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()}});
   CHECK_FALSE(std::get<client_hello>(plain).sampling);
 
   CHECK(std::holds_alternative<std::string>(read_initialize(json::object())));
@@ -31,7 +32,8 @@ TEST_CASE("initialize reads the revision and the sampling capability", "[mcp][pr
       read_initialize({{"protocolVersion", "2025-06-18"}, {"capabilities", 1}})));
 }
 
-TEST_CASE("the initialize result offers tasks only where the revision has them", "[mcp][protocol]") {
+TEST_CASE("the initialize result offers tasks only where the revision has them",
+          "[mcp][protocol]") {
   const server_identity server{"alc", "1.2.3", "guide"};
   const auto latest = initialize_result("2025-11-25", server);
   CHECK(latest["protocolVersion"] == "2025-11-25");
@@ -44,7 +46,8 @@ TEST_CASE("the initialize result offers tasks only where the revision has them",
 }
 
 TEST_CASE("log severities are RFC 5424's and session levels map onto them", "[mcp][protocol]") {
-  for (const auto* name : {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}) {
+  for (const auto* name :
+       {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}) {
     const auto severity = parse_log_severity(name);
     REQUIRE(severity);
     CHECK(to_string(*severity) == name);

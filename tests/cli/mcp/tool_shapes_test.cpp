@@ -23,8 +23,10 @@ llm_query query(const std::string& id, const std::string& prompt) {
 
 }  // namespace
 
-TEST_CASE("the catalogue has algocline's session, package, log and card tools, each with an object schema",
-          "[mcp][tools]") {
+TEST_CASE(
+    "the catalogue has algocline's session, package, log and card tools, each with an object "
+    "schema",
+    "[mcp][tools]") {
   std::set<std::string> names;
   for (const auto& tool : tool_catalog()) {
     CHECK(tool.input_schema["type"] == "object");
@@ -34,12 +36,28 @@ TEST_CASE("the catalogue has algocline's session, package, log and card tools, e
     names.insert(tool.name);
   }
   CHECK(names.size() == tool_catalog().size());
-  for (const char* name :
-       {"alc_run", "alc_advice", "alc_continue", "alc_status", "alc_v2_run", "alc_v2_state",
-        "alc_v2_resume", "alc_v2_cancel", "alc_pkg_list", "alc_pkg_link", "alc_pkg_unlink",
-        "alc_pkg_install", "alc_info", "alc_stats", "alc_log_view", "alc_card_list", "alc_card_get",
-        "alc_card_find", "alc_card_samples", "alc_card_lineage", "alc_card_alias_list",
-        "alc_card_get_by_alias"}) {
+  for (const char* name : {"alc_run",
+                           "alc_advice",
+                           "alc_continue",
+                           "alc_status",
+                           "alc_v2_run",
+                           "alc_v2_state",
+                           "alc_v2_resume",
+                           "alc_v2_cancel",
+                           "alc_pkg_list",
+                           "alc_pkg_link",
+                           "alc_pkg_unlink",
+                           "alc_pkg_install",
+                           "alc_info",
+                           "alc_stats",
+                           "alc_log_view",
+                           "alc_card_list",
+                           "alc_card_get",
+                           "alc_card_find",
+                           "alc_card_samples",
+                           "alc_card_lineage",
+                           "alc_card_alias_list",
+                           "alc_card_get_by_alias"}) {
     CHECK(names.count(name) == 1);
   }
   CHECK(find_tool("alc_advice")->input_schema["required"] == json::array({"strategy"}));
@@ -55,10 +73,12 @@ TEST_CASE("tools/list names task support only from 2025-11-25 on", "[mcp][tools]
     if (tool["name"] == "alc_status") CHECK(tool["execution"]["taskSupport"] == "forbidden");
   }
   CHECK(run_optional);
-  for (const auto& tool : tools_list_result("2025-06-18")["tools"]) CHECK_FALSE(tool.contains("execution"));
+  for (const auto& tool : tools_list_result("2025-06-18")["tools"])
+    CHECK_FALSE(tool.contains("execution"));
 }
 
-TEST_CASE("tool arguments read absent and null alike and name the first wrong type", "[mcp][tools]") {
+TEST_CASE("tool arguments read absent and null alike and name the first wrong type",
+          "[mcp][tools]") {
   tool_arguments args({{"a", "x"}, {"b", nullptr}, {"n", 3}, {"flag", true}, {"obj", "{\"k\":1}"}});
   CHECK(args.required_string("a") == "x");
   CHECK_FALSE(args.optional_string("b"));
@@ -71,8 +91,9 @@ TEST_CASE("tool arguments read absent and null alike and name the first wrong ty
   (void)wrong.required_string("session_id");
   (void)wrong.optional_unsigned("limit");
   CHECK_FALSE(wrong.ok());
-  CHECK(wrong.error() ==
-        "failed to deserialize parameters: session_id: invalid type: an integer, expected a string");
+  CHECK(
+      wrong.error() ==
+      "failed to deserialize parameters: session_id: invalid type: an integer, expected a string");
 
   tool_arguments missing(nullptr);
   (void)missing.required_string("session_id");
@@ -101,7 +122,8 @@ TEST_CASE("needs_response is flat for one query and a list for several", "[mcp][
   CHECK_FALSE(batch.contains("query_id"));
 }
 
-TEST_CASE("ended results: completed with stats, error worded as the original, cancelled", "[mcp][feed]") {
+TEST_CASE("ended results: completed with stats, error worded as the original, cancelled",
+          "[mcp][feed]") {
   session_metrics metrics;
   metrics.llm_calls = 2;
   metrics.pauses = 2;
@@ -109,12 +131,13 @@ TEST_CASE("ended results: completed with stats, error worded as the original, ca
   metrics.prompt_chars = 10;
   metrics.response_chars = 4;
   metrics.usage = {3, 1};
-  const auto stats = auto_stats(metrics, 12, token_source::provided, {{"max_llm_calls", 5}, {"max_tokens", 1.5}});
+  const auto stats =
+      auto_stats(metrics, 12, token_source::provided, {{"max_llm_calls", 5}, {"max_tokens", 1.5}});
   CHECK(stats["prompt_tokens"] == json{{"tokens", 3}, {"source", "provided"}});
   CHECK(stats["total_tokens"]["tokens"] == 4);
   CHECK(stats["budget"] == json{{"max_llm_calls", 5}});
-  CHECK(auto_stats(session_metrics{}, 0, token_source::estimated, nullptr)["total_tokens"]["source"] ==
-        "definite");
+  CHECK(auto_stats(session_metrics{}, 0, token_source::estimated,
+                   nullptr)["total_tokens"]["source"] == "definite");
 
   const auto done = ended_result(done_state{{{"x", 1}}, std::nullopt, 5}, stats);
   CHECK(done["status"] == "completed");
@@ -122,7 +145,8 @@ TEST_CASE("ended results: completed with stats, error worded as the original, ca
   CHECK(done["stats"]["auto"] == stats);
   CHECK(done["stats"]["custom"] == json::object());
 
-  const auto failed = ended_result(failed_state{"script:1: boom", failure_kind::lua_error, 1}, stats);
+  const auto failed =
+      ended_result(failed_state{"script:1: boom", failure_kind::lua_error, 1}, stats);
   CHECK(failed == json{{"status", "error"}, {"error", "lua error: script:1: boom"}});
   CHECK(error_text(failed_state{"out", failure_kind::memory_limit, 1}) == "memory_limit: out");
 
@@ -134,7 +158,8 @@ TEST_CASE("ended results: completed with stats, error worded as the original, ca
   CHECK(accepted_result(2) == json{{"status", "accepted"}, {"remaining", 2}});
 }
 
-TEST_CASE("pending_filter presets and custom objects project the pending queries", "[mcp][status]") {
+TEST_CASE("pending_filter presets and custom objects project the pending queries",
+          "[mcp][status]") {
   auto q = query("q-0", "héllo world");
   q.system = "s";
   auto meta = std::get<std::optional<pending_filter>>(read_pending_filter(json("meta"), 3));
@@ -148,8 +173,8 @@ TEST_CASE("pending_filter presets and custom objects project the pending queries
   CHECK(projected["grounded"] == false);
   CHECK(projected["system"] == "s");
 
-  auto custom = std::get<std::optional<pending_filter>>(
-      read_pending_filter(json{{"system", true}, {"prompt", {{"mode", "preview"}, {"chars", 2}}}}, 0));
+  auto custom = std::get<std::optional<pending_filter>>(read_pending_filter(
+      json{{"system", true}, {"prompt", {{"mode", "preview"}, {"chars", 2}}}}, 0));
   CHECK(project_pending(q, *custom) == json{{"system", "s"}, {"prompt_preview", "hé"}});
 
   CHECK_FALSE(std::get<std::optional<pending_filter>>(read_pending_filter(std::nullopt, 3)));
