@@ -657,6 +657,10 @@ class hub_state {
         finish(number, tool_reply::ok(feed));
       }
     }
+    // Nothing follows an ended session: what a task needs is in its record,
+    // and the registry answers for the session until its TTL.
+    const auto ended = sessions_.find(id);
+    if (ended != sessions_.end() && ended->second.continues.empty()) sessions_.erase(ended);
   }
 
   // ---- progress -----------------------------------------------------------

@@ -5,9 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include "cli/mcp/feed_result.hpp"
+#include "cli/mcp/packages.hpp"
 #include "cli/mcp/status_view.hpp"
 #include "cli/mcp/tool_arguments.hpp"
 #include "cli/mcp/tool_catalog.hpp"
+#include "cli/mcp/transcripts.hpp"
 
 using namespace alc;
 using namespace alc::cli::mcp;
@@ -218,4 +220,20 @@ TEST_CASE("utf8_prefix counts Unicode scalars, not bytes", "[mcp][status]") {
   CHECK(utf8_prefix("あいう", 2) == "あい");
   CHECK(utf8_prefix("ab", 5) == "ab");
   CHECK(utf8_prefix("ab", 0).empty());
+}
+
+TEST_CASE("package names follow the original's rule", "[mcp][packages]") {
+  CHECK_FALSE(check_package_name("cot_2-x"));
+  CHECK(check_package_name("") == "package name must not be empty");
+  CHECK(check_package_name("2x") == "package name must start with a letter, got '2'");
+  CHECK(check_package_name("a/b") ==
+        "package name contains invalid character '/': only [a-zA-Z0-9_-] allowed");
+}
+
+TEST_CASE("a log's task hint is the first prompt cut to 100 bytes at a character boundary",
+          "[mcp][transcripts]") {
+  CHECK_FALSE(task_hint(json::array()));
+  CHECK(task_hint(json::array({{{"prompt", "short"}}})) == "short");
+  const std::string long_prompt = std::string(99, 'a') + "あいう";
+  CHECK(task_hint(json::array({{{"prompt", long_prompt}}})) == std::string(99, 'a') + "...");
 }
