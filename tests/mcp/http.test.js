@@ -88,6 +88,38 @@ test('over HTTP: a task waits for input, alc_continue answers, tasks/result deli
   }
 });
 
+test('over HTTP: every tool of tools/list answers', async () => {
+  const server = await httpServer();
+  try {
+    const { client } = await httpClient(server.url);
+    const sid = (await callJson(client, 'alc_v2_run', { code: "return alc.llm('q')" })).value.session_id;
+    const card = (await callJson(client, 'alc_run', {
+      code: "local c = alc.card.create({pkg = {name = 'demo'}, model = {id = 'm'}})\nalc.card.alias_set('a', c.card_id)\nreturn c.card_id" })).value.result;
+    const args = {
+      alc_run: { code: 'return 1' }, alc_advice: { strategy: 'none_such' }, alc_continue: { session_id: sid, response: 'r' },
+      alc_status: {}, alc_v2_run: { code: 'return 2' }, alc_v2_state: { session_id: sid },
+      alc_v2_resume: { session_id: sid, payload: { payload_kind: 'single', query_id: 'q-0', response: 'x' } },
+      alc_v2_cancel: { session_id: sid }, alc_pkg_list: {}, alc_pkg_link: { path: server.box.root },
+      alc_pkg_unlink: { name: 'none_such' }, alc_pkg_install: { url: server.box.root }, alc_info: {}, alc_stats: {},
+      alc_log_view: {}, alc_card_list: {}, alc_card_get: { card_id: card }, alc_card_find: {},
+      alc_card_samples: { card_id: card }, alc_card_lineage: { card_id: card }, alc_card_alias_list: {},
+      alc_card_get_by_alias: { name: 'a' },
+    };
+    // The calls that must fail say why; the others succeed.
+    const failing = new Set(['alc_advice', 'alc_v2_resume', 'alc_pkg_link', 'alc_pkg_unlink', 'alc_pkg_install']);
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(args).sort());
+    for (const tool of tools) {
+      const result = await callJson(client, tool.name, args[tool.name]);
+      assert.equal(result.isError, failing.has(tool.name), `${tool.name}: ${result.text}`);
+      assert.ok(result.text.length > 0, tool.name);
+    }
+    await client.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('the HTTP transport refuses what MCP says it must', async () => {
   const server = await httpServer();
   try {
