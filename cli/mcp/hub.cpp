@@ -132,6 +132,7 @@ struct session_record {
   std::optional<std::string> failure_note;  ///< why the server itself cancelled it
   std::optional<sampling_round> sampling;
   std::string task_id;
+  bool server_answers = false;  ///< the server's answerer follows it
 };
 
 struct task_record {
@@ -410,6 +411,7 @@ class hub_state {
 
   struct start_options {
     bool legacy = false;
+    bool answerer = false;  ///< subscribe the server's answerer
     bool subscribe = false;
     bool task = false;
     wait_mode mode = wait_mode::until_pause;
@@ -428,6 +430,11 @@ class hub_state {
       record.strategy = options.strategy;
       record.budget = options.budget;
       record.subscribed = options.subscribe;
+      record.server_answers = options.answerer;
+      if (options.answerer) {
+        self_->request(registry_, caf::infinite, subscribe_atom_v, id, settings_.answerer)
+            .then([](caf::ok_atom) {}, [](caf::error&) {});
+      }
       auto early = std::move(early_events_[id]);
       early_events_.erase(id);
       if (spawns_in_flight_ == 0) early_events_.clear();
@@ -531,6 +538,7 @@ class hub_state {
       notify_progress(number, "paused: waiting for " + count + " answer(s)", true);
     }
     if (const auto sampler = find_sampler(record)) return start_sampling(id, pause.info, *sampler);
+    if (record.server_answers) return;  // the answerer resumes it
     for (const auto number : following) {
       const auto it = calls_.find(number);
       if (it != calls_.end() && it->second.mode == wait_mode::until_pause) {
@@ -830,7 +838,9 @@ class hub_state {
     options.legacy = true;
     options.subscribe = true;
     options.task = as_task;
-    options.mode = as_task || sample ? wait_mode::until_end : wait_mode::until_pause;
+    options.answerer = !sample && settings_.answerer;
+    options.mode =
+        as_task || sample || options.answerer ? wait_mode::until_end : wait_mode::until_pause;
     options.strategy = std::move(strategy);
     options.budget = std::move(budget);
     start_session(number, std::move(spec), std::move(options));
@@ -907,6 +917,7 @@ class hub_state {
     spec.ctx = std::move(*ctx);
     start_options options;
     options.task = as_task;
+    options.answerer = !call.sample && settings_.answerer;
     options.subscribe = as_task || call.sample || !call.progress_token.is_null();
     options.mode = as_task ? wait_mode::until_end : wait_mode::progress_only;
     if (!as_task) {

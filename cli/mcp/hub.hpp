@@ -44,6 +44,10 @@ struct hub_settings {
   log_settings logs;
   std::string state_dir;
   std::string cards_dir;
+  /// The server's own answerer (`--responder`): subscribed to every session
+  /// a tool starts that the client does not sample, it answers the pauses,
+  /// and the legacy tools then answer at the end. Null: none.
+  caf::actor answerer;
 };
 
 caf::actor spawn_hub(caf::actor_system& system, registry_handle registry,

@@ -10,8 +10,10 @@
 #include <alc/alc.hpp>
 #include <caf/all.hpp>
 
+#include "cli/mcp/answerer.hpp"
 #include "cli/mcp/http_transport.hpp"
 #include "cli/mcp/hub.hpp"
+#include "cli/responders/make_responder.hpp"
 #include "cli/serve/line_writer.hpp"
 
 namespace alc::cli {
@@ -109,8 +111,19 @@ int run_mcp(const runtime_flags& flags, const mcp_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   cli_runtime rt(flags);
   auto table = std::make_shared<connection_table>();
-  auto hub =
-      spawn_hub(rt.system(), rt.runtime().registry(), table, make_settings(rt, flags, options));
+  auto settings = make_settings(rt, flags, options);
+  if (!options.responder.empty()) {
+    // stdin belongs to the protocol (or to nobody): no person answers here.
+    if (options.responder == "human") {
+      throw std::runtime_error("--responder human cannot share stdio with MCP");
+    }
+    std::string error;
+    std::shared_ptr<responder> answers =
+        make_responder(options.responder, std::cin, std::cerr, error);
+    if (!answers) throw std::runtime_error("--responder: " + error);
+    settings.answerer = spawn_answerer(rt.system(), rt.runtime().registry(), std::move(answers));
+  }
+  auto hub = spawn_hub(rt.system(), rt.runtime().registry(), table, std::move(settings));
   if (!options.http) return run_stdio(rt, hub, *table);
   const int status =
       serve_http(rt.system(), hub, table, {options.host, options.port, options.allowed_origins});

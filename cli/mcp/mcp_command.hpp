@@ -11,6 +11,7 @@ struct mcp_options {
   bool answer_with_client = false;           ///< --answer-with-client
   std::string log_dir;                       ///< --log-dir
   std::string wait_limit;                    ///< --wait-limit, e.g. 10min
+  std::string responder;                     ///< --responder: the server answers prompts itself
   bool http = false;                         ///< --http: Streamable HTTP instead of stdio
   std::string host = "127.0.0.1";            ///< --host
   int port = 8765;                           ///< --port (0: any free port, printed on stderr)

@@ -204,3 +204,25 @@ test('session logs reach the client as notifications/message once it set a level
     await close();
   }
 });
+
+test('--responder: the server answers every prompt itself, a legacy call answers at the end', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { sandbox } = await import('./helpers.js');
+  const box = sandbox();
+  const answers = join(box.root, 'answers.jsonl');
+  writeFileSync(answers, '{"response": "6"}\n{"response": "7", "usage": {"prompt_tokens": 2, "completion_tokens": 1}}\n');
+  const { client, close } = await stdioClient({ box, extraArgs: ['--responder', `script:${answers}`] });
+  try {
+    const code = "local a = alc.llm('first?')\nlocal r = alc.llm_batch({{prompt = 'second?'}})\nreturn a .. r[1]";
+    const done = (await callJson(client, 'alc_run', { code })).value;
+    assert.equal(done.status, 'completed');
+    assert.equal(done.result, '67');
+    assert.equal(done.stats.auto.llm_calls, 2);
+    const starved = (await callJson(client, 'alc_run', { code: "return alc.llm('third?')" })).value;
+    assert.equal(starved.status, 'cancelled', 'the script ran out of answers');
+    assert.match(starved.reason.detail, /^the responder has no answer/);
+  } finally {
+    await close();
+  }
+});
