@@ -18,6 +18,7 @@
 #include "cli/mcp/feed_result.hpp"
 #include "cli/mcp/jsonrpc.hpp"
 #include "cli/mcp/status_view.hpp"
+#include "cli/mcp/task_table.hpp"
 #include "cli/mcp/tool_arguments.hpp"
 #include "cli/mcp/tool_catalog.hpp"
 #include "cli/mcp/tool_reply.hpp"
@@ -38,18 +39,6 @@ int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-/// ISO 8601 in UTC with milliseconds, as Task timestamps are written.
-std::string iso_time(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms % 1000));
-  return out;
 }
 
 /// A Lua error's words without the `script:N:` position and the traceback.
@@ -135,22 +124,6 @@ struct session_record {
   bool server_answers = false;  ///< the server's answerer follows it
 };
 
-struct task_record {
-  std::string id;
-  uint64_t connection = 0;
-  std::string status = "working";
-  std::optional<std::string> status_message;
-  int64_t created_at = 0;
-  int64_t updated_at = 0;
-  int64_t ttl = 0;
-  std::optional<json> result;        ///< the CallToolResult, once terminal
-  std::vector<json> result_waiters;  ///< ids of tasks/result requests on `connection`
-};
-
-bool terminal_task_status(const std::string& status) {
-  return status == "completed" || status == "failed" || status == "cancelled";
-}
-
 struct connection_state {
   std::string version{latest_protocol_version};
   bool sampling = false;
@@ -194,10 +167,8 @@ class hub_state {
       if (call.connection == connection) mine.push_back(number);
     }
     for (const auto number : mine) abandon(number, "the client went away");
-    for (auto& [id, task] : tasks_) {
-      if (task.connection == connection && !terminal_task_status(task.status)) {
-        cancel_session(id, cancel_code::user, "the client went away");
-      }
+    for (const auto& id : tasks_.live_of(connection)) {
+      cancel_session(id, cancel_code::user, "the client went away");
     }
     connections_.erase(connection);
   }
@@ -252,7 +223,7 @@ class hub_state {
     if (method == "tools/call") return call_tool(connection, request);
     if (method == "logging/setLevel") return set_level(connection, request);
     if (method.rfind("tasks/", 0) == 0 && has_tasks(peer.version)) {
-      purge_tasks();
+      tasks_.purge(now_ms());
       if (method == "tasks/get") return task_get(connection, request);
       if (method == "tasks/result") return task_result(connection, request);
       if (method == "tasks/cancel") return task_cancel(connection, request);
@@ -504,8 +475,7 @@ class hub_state {
     const auto it = sessions_.find(id);
     if (it == sessions_.end()) return;
     auto& record = it->second;
-    const bool task_live = !record.task_id.empty() && tasks_.count(record.task_id) != 0 &&
-                           !terminal_task_status(tasks_[record.task_id].status);
+    const bool task_live = !record.task_id.empty() && tasks_.live(record.task_id);
     if (!record.subscribed || !record.calls.empty() || !record.continues.empty() || task_live ||
         record.sampling || record.ending) {
       return;
@@ -1382,62 +1352,37 @@ class hub_state {
 
   // ---- tasks ------------------------------------------------------------------
 
-  json task_json(const task_record& task) const {
-    json out = {{"taskId", task.id},
-                {"status", task.status},
-                {"createdAt", iso_time(task.created_at)},
-                {"lastUpdatedAt", iso_time(task.updated_at)},
-                {"ttl", task.ttl},
-                {"pollInterval", task_poll_interval_ms}};
-    if (task.status_message) out["statusMessage"] = *task.status_message;
-    return out;
+  void tell_status(const task_record& task) {
+    send(task.connection, notification_message("notifications/tasks/status", tasks_.describe(task)),
+         {nullptr, task.id, false});
   }
 
   void create_task(uint64_t number, const std::string& id) {
     auto& call = calls_.at(number);
     call.task_id = id;
-    task_record task;
-    task.id = id;
-    task.connection = call.connection;
-    task.created_at = task.updated_at = now_ms();
-    task.ttl = settings_.session_ttl.count();
-    tasks_[id] = task;
+    const auto& task = tasks_.create(id, call.connection, now_ms(), settings_.session_ttl.count());
     sessions_[id].task_id = id;
-    reply(call.connection, call.request_id, {{"task", task_json(task)}});
+    reply(call.connection, call.request_id, {{"task", tasks_.describe(task)}});
     // The request is answered; the call lives on as the task's follower.
     by_request_.erase({call.connection, to_json_text(call.request_id)});
   }
 
   void set_task_status(const std::string& id, const std::string& status,
                        std::optional<std::string> message) {
-    const auto it = tasks_.find(id);
-    if (it == tasks_.end() || terminal_task_status(it->second.status)) return;
-    auto& task = it->second;
-    if (task.status == status && task.status_message == message) return;
-    task.status = status;
-    task.status_message = std::move(message);
-    task.updated_at = now_ms();
-    send(task.connection, notification_message("notifications/tasks/status", task_json(task)),
-         {nullptr, id, false});
+    if (const auto* task = tasks_.set_status(id, status, std::move(message), now_ms())) {
+      tell_status(*task);
+    }
   }
 
   void complete_task(const std::string& id, json result, const std::string& status) {
-    const auto it = tasks_.find(id);
-    if (it == tasks_.end()) return;
-    auto& task = it->second;
-    if (!terminal_task_status(task.status)) {
-      task.status = status;
-      task.status_message.reset();
-      task.updated_at = now_ms();
-      send(task.connection, notification_message("notifications/tasks/status", task_json(task)),
-           {nullptr, id, false});
+    const bool was_live = tasks_.live(id);
+    auto* task = tasks_.complete(id, std::move(result), status, now_ms());
+    if (task == nullptr) return;
+    if (was_live) tell_status(*task);
+    for (const auto& waiter : task->result_waiters) {
+      send(task->connection, result_message(waiter, *task->result), {waiter, id, true});
     }
-    result["_meta"] = {{related_task_key, {{"taskId", id}}}};
-    task.result = std::move(result);
-    for (const auto& waiter : task.result_waiters) {
-      send(task.connection, result_message(waiter, *task.result), {waiter, id, true});
-    }
-    task.result_waiters.clear();
+    task->result_waiters.clear();
   }
 
   task_record* find_task(uint64_t connection, const rpc_request& request) {
@@ -1446,50 +1391,53 @@ class hub_state {
       reply_error(connection, request.id, rpc_code::invalid_params, "a string 'taskId' is needed");
       return nullptr;
     }
-    const auto it = tasks_.find(id->get<std::string>());
-    if (it == tasks_.end() || it->second.connection != connection) {
+    auto* task = tasks_.find(id->get<std::string>(), connection);
+    if (task == nullptr) {
       reply_error(connection, request.id, rpc_code::invalid_params,
                   "Failed to retrieve task: Task not found");
-      return nullptr;
     }
-    return &it->second;
+    return task;
   }
 
   void task_get(uint64_t connection, const rpc_request& request) {
-    if (auto* task = find_task(connection, request))
-      reply(connection, request.id, task_json(*task));
+    if (auto* task = find_task(connection, request)) {
+      reply(connection, request.id, tasks_.describe(*task));
+    }
   }
 
   void task_result(uint64_t connection, const rpc_request& request) {
     auto* task = find_task(connection, request);
     if (task == nullptr) return;
-    if (task->result)
+    if (task->result) {
       return send(connection, result_message(request.id, *task->result),
                   {request.id, task->id, true});
+    }
     task->result_waiters.push_back(request.id);  // answered when the task ends
   }
 
   void task_cancel(uint64_t connection, const rpc_request& request) {
     auto* task = find_task(connection, request);
     if (task == nullptr) return;
-    if (terminal_task_status(task->status)) {
+    if (is_terminal_task_status(task->status)) {
       return reply_error(connection, request.id, rpc_code::invalid_params,
                          "Cannot cancel task: already in terminal status '" + task->status + "'");
     }
     const std::string id = task->id;
-    cancel_reason reason{cancel_code::user, std::string{"cancelled through tasks/cancel"},
-                         now_ms()};
+    const std::string why = "cancelled through tasks/cancel";
+    cancel_reason reason{cancel_code::user, why, now_ms()};
     const json request_id = request.id;
     self_->request(registry_, caf::infinite, cancel_atom_v, id, reason)
         .then(
-            [this, connection, request_id, id](caf::ok_atom) {
-              auto& task = tasks_[id];
-              if (!terminal_task_status(task.status)) {
-                task.status = "cancelled";
-                task.status_message = "cancelled through tasks/cancel";
-                task.updated_at = now_ms();
+            [this, connection, request_id, id, why](caf::ok_atom) {
+              if (const auto* changed = tasks_.set_status(id, "cancelled", why, now_ms())) {
+                tell_status(*changed);
               }
-              reply(connection, request_id, task_json(task));
+              if (auto* task = tasks_.find(id, connection)) {
+                reply(connection, request_id, tasks_.describe(*task));
+              } else {
+                reply_error(connection, request_id, rpc_code::invalid_params,
+                            "Failed to retrieve task: Task not found");
+              }
             },
             [this, connection, request_id](caf::error& error) {
               reply_error(connection, request_id, rpc_code::internal_error, describe(error));
@@ -1498,23 +1446,9 @@ class hub_state {
 
   void task_list(uint64_t connection, const rpc_request& request) {
     json list = json::array();
-    for (const auto& [id, task] : tasks_) {
-      if (task.connection == connection) list.push_back(task_json(task));
-    }
+    for (const auto* task : tasks_.of_connection(connection))
+      list.push_back(tasks_.describe(*task));
     reply(connection, request.id, {{"tasks", std::move(list)}});
-  }
-
-  /// Forgets tasks whose ttl passed since their last change.
-  void purge_tasks() {
-    const int64_t now = now_ms();
-    for (auto it = tasks_.begin(); it != tasks_.end();) {
-      const auto& task = it->second;
-      if (terminal_task_status(task.status) && now - task.updated_at > task.ttl) {
-        it = tasks_.erase(it);
-      } else {
-        ++it;
-      }
-    }
   }
 
   caf::stateful_actor<hub_state>* self_;
@@ -1526,7 +1460,7 @@ class hub_state {
   std::map<std::pair<uint64_t, std::string>, uint64_t>
       by_request_;  ///< (connection, id text) → call
   std::map<std::string, session_record> sessions_;
-  std::map<std::string, task_record> tasks_;
+  task_table tasks_{task_poll_interval_ms};
   std::map<int64_t, sampling_job> outgoing_;  ///< our sampling requests by id
   std::map<std::string, std::vector<session_event>> early_events_;
   std::size_t spawns_in_flight_ = 0;
