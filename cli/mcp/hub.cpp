@@ -418,13 +418,13 @@ class hub_state {
         call.session_id = id;
         call.mode = options.mode;
         record.calls.push_back(number);
+        const bool waits = call.mode == wait_mode::until_pause || call.mode == wait_mode::until_end;
         if (options.task) {
           create_task(number, id);
-        } else if (options.started) {
-          options.started(id);
-        }
-        if (call.mode == wait_mode::until_pause || call.mode == wait_mode::until_end) {
-          if (call.task_id.empty()) arm_timeout(number, settings_.wait_limit);
+        } else {
+          if (waits) arm_timeout(number, settings_.wait_limit);
+          // May answer and forget the call: `call` is not used after it.
+          if (options.started) options.started(id);
         }
       }
       for (const auto& event : early) on_event(id, event);

@@ -75,8 +75,9 @@ TEST_CASE("tools/list names task support only from 2025-11-25 on", "[mcp][tools]
     if (tool["name"] == "alc_status") CHECK(tool["execution"]["taskSupport"] == "forbidden");
   }
   CHECK(run_optional);
-  for (const auto& tool : tools_list_result("2025-06-18")["tools"])
-    CHECK_FALSE(tool.contains("execution"));
+  const auto older =
+      tools_list_result("2025-06-18");  // a temporary's member would dangle in the loop
+  for (const auto& tool : older["tools"]) CHECK_FALSE(tool.contains("execution"));
 }
 
 TEST_CASE("tool arguments read absent and null alike and name the first wrong type",
