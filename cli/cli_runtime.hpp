@@ -30,6 +30,8 @@ class cli_runtime {
   caf::actor_system& system() { return *system_; }
   alc::runtime& runtime() { return *runtime_; }
   const alc::client& client() const { return runtime_->client(); }
+  /// The settings the runtime was built from (`alc.*` options).
+  const caf::actor_system_config& config() const { return config_; }
 
  private:
   caf::actor_system_config config_;

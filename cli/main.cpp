@@ -1,5 +1,6 @@
 // alc: run Lua LLM algorithms as sessions — one script, a package, an
-// interactive REPL, or a JSON-lines server for programs in any language.
+// interactive REPL, a JSON-lines server for programs in any language, or an
+// MCP server for MCP hosts.
 #include <iostream>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include <alc/values.hpp>
 
 #include "cli/cli_runtime.hpp"
+#include "cli/mcp/mcp_command.hpp"
 #include "cli/repl/repl.hpp"
 #include "cli/responders/model_responder.hpp"
 #include "cli/run/run_command.hpp"
@@ -124,8 +126,28 @@ int main(int argc, char** argv) {
   add_model_flags(*serve, serve_model);
   add_runtime_flags(*serve, flags);
 
+  mcp_options mcp;
+  auto* mcp_cmd =
+      app.add_subcommand("mcp", "MCP server for Claude Code, Cursor and any MCP client");
+  mcp_cmd->add_flag("--answer-with-client", mcp.answer_with_client,
+                    "answer prompts through the client's sampling/createMessage when it can");
+  mcp_cmd->add_option("--log-dir", mcp.log_dir,
+                      "folder of the session logs (default: ALC_LOG_DIR, ~/.algocline/logs)");
+  mcp_cmd->add_option("--responder", mcp.responder,
+                      "the server answers every prompt itself: echo or script:FILE.jsonl");
+  mcp_cmd->add_option("--wait-limit", mcp.wait_limit,
+                      "longest alc_run/alc_continue wait for a pause, e.g. 10min");
+  mcp_cmd->add_flag("--http", mcp.http, "Streamable HTTP on --host:--port/mcp instead of stdio");
+  mcp_cmd->add_option("--host", mcp.host, "address to listen on (default 127.0.0.1)");
+  mcp_cmd->add_option("--port", mcp.port,
+                      "port (default 8765; 0: any free one, printed on stderr)");
+  mcp_cmd->add_option("--allow-origin", mcp.allowed_origins,
+                      "another accepted Origin (repeatable)");
+  add_runtime_flags(*mcp_cmd, flags);
+
   try {
     app.parse(argc, argv);
+    if (*mcp_cmd) return run_mcp(flags, mcp);
     if (*run) {
       session_spec spec;
       spec.kind = run_spec{read_file(file), file};

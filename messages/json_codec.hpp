@@ -76,6 +76,11 @@ decoded<session_summary> from_json_value<session_summary>(const nlohmann::json& 
 template <>
 decoded<registry_stats> from_json_value<registry_stats>(const nlohmann::json& json);
 
+/// A caller's cancel reason (`alc serve`'s `cancel`, `alc mcp`'s
+/// alc_v2_cancel): every field optional — `code` user, `detail` null,
+/// `requested_at` 0, which the session reads as now; null is all defaults.
+decoded<cancel_reason> cancel_reason_from_request(const nlohmann::json& given);
+
 /// Parses `text` as JSON and decodes it; syntax errors are decode_errors too.
 template <class T>
 decoded<T> from_json_text(std::string_view text) {

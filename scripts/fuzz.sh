@@ -3,7 +3,7 @@
 # corpora, each for a while (docs/fuzzing.md). Any crash, sanitizer report,
 # timeout or out-of-memory stops the run and fails; its input is kept.
 #   scripts/fuzz.sh [seconds per target, default 45] [target ...]
-# Targets: lua_json messages serve_request lua_api patterns (all by default).
+# Targets: lua_json messages serve_request mcp_request lua_api patterns (all by default).
 # Inputs found go to build-fuzz/fuzz-runs/<target>/ (ALC_FUZZ_OUT moves it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-45}"
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(lua_json messages serve_request lua_api patterns)
+[ ${#targets[@]} -eq 0 ] && targets=(lua_json messages serve_request mcp_request lua_api patterns)
 out="${ALC_FUZZ_OUT:-build-fuzz/fuzz-runs}"
 
 for target in "${targets[@]}"; do

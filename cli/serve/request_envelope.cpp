@@ -39,15 +39,13 @@ decoded_request read_resume(const json& id, std::string session_id, const json& 
 }
 
 decoded_request read_cancel(const json& id, std::string session_id, const json& body) {
-  // `code` defaults to user and `requested_at` to now (0 tells the session).
-  json reason = {{"code", "user"}, {"detail", nullptr}, {"requested_at", 0}};
-  if (const auto field = body.find("reason"); field != body.end() && !field->is_null()) {
-    if (!field->is_object()) return rejection{id, "'reason' must be an object"};
-    for (const auto& [key, value] : field->items()) reason[key] = value;
+  const auto field = body.find("reason");
+  if (field != body.end() && !field->is_null() && !field->is_object()) {
+    return rejection{id, "'reason' must be an object"};
   }
-  auto decoded_reason = from_json_value<cancel_reason>(reason);
-  if (!decoded_reason) return rejection{id, "invalid reason: " + decoded_reason.error().message};
-  return request{id, cancel_request{std::move(session_id), std::move(decoded_reason).value()}};
+  auto reason = cancel_reason_from_request(field == body.end() ? json(nullptr) : *field);
+  if (!reason) return rejection{id, "invalid reason: " + reason.error().message};
+  return request{id, cancel_request{std::move(session_id), std::move(reason).value()}};
 }
 
 /// The fields of `op`, the envelope already checked.

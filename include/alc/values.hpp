@@ -5,3 +5,4 @@
 
 #include "messages/json_codec.hpp"
 #include "messages/json_reader.hpp"
+#include "messages/token_estimate.hpp"

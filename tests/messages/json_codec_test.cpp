@@ -418,3 +418,17 @@ TEST_CASE("to_json_text replaces invalid UTF-8 instead of throwing", "[json_code
 
 }  // namespace
 }  // namespace alc
+
+TEST_CASE("a caller's cancel reason fills in the defaults of every field it leaves out",
+          "[json_codec][cancel]") {
+  const auto all_defaults = alc::cancel_reason_from_request(nullptr);
+  REQUIRE(all_defaults.ok());
+  CHECK(all_defaults.value() == alc::cancel_reason{alc::cancel_code::user, std::nullopt, 0});
+  const auto given = alc::cancel_reason_from_request({{"code", "timeout"}, {"detail", "slow"}});
+  REQUIRE(given.ok());
+  CHECK(given.value() == alc::cancel_reason{alc::cancel_code::timeout, std::string{"slow"}, 0});
+  CHECK_FALSE(alc::cancel_reason_from_request(nlohmann::json::array()).ok());
+  const auto bad_code = alc::cancel_reason_from_request({{"code", "later"}});
+  REQUIRE_FALSE(bad_code.ok());
+  CHECK_THAT(bad_code.error().message, Catch::Contains("code"));
+}
