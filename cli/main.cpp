@@ -133,8 +133,10 @@ int main(int argc, char** argv) {
                     "answer prompts through the client's sampling/createMessage when it can");
   mcp_cmd->add_option("--log-dir", mcp.log_dir,
                       "folder of the session logs (default: ALC_LOG_DIR, ~/.algocline/logs)");
+  add_model_flags(*mcp_cmd, mcp.model);
   mcp_cmd->add_option("--responder", mcp.responder,
-                      "the server answers every prompt itself: echo or script:FILE.jsonl");
+                      "the server answers every prompt itself: openai, anthropic, exec:CMD (with "
+                      "--model, --base-url ...), echo or script:FILE.jsonl");
   mcp_cmd->add_option("--wait-limit", mcp.wait_limit,
                       "longest alc_run/alc_continue wait for a pause, e.g. 10min");
   mcp_cmd->add_flag("--http", mcp.http, "Streamable HTTP on --host:--port/mcp instead of stdio");

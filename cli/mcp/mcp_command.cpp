@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -112,14 +113,25 @@ int run_mcp(const runtime_flags& flags, const mcp_options& options) {
   cli_runtime rt(flags);
   auto table = std::make_shared<connection_table>();
   auto settings = make_settings(rt, flags, options);
-  if (!options.responder.empty()) {
+  // A model endpoint's actor answers the sessions it is subscribed to by
+  // itself; it lives as long as the server.
+  std::optional<llm_responder> model;
+  if (is_model_mode(options.responder)) {
+    std::string error;
+    auto endpoint = model_endpoint(options.responder, options.model, error);
+    if (!endpoint) throw std::runtime_error("--responder: " + error);
+    auto started = llm_responder::start(rt.system(), rt.runtime().registry(), std::move(*endpoint));
+    if (!started) throw std::runtime_error("--responder: " + describe(started.error()));
+    model.emplace(std::move(*started));
+    settings.answerer = caf::actor_cast<caf::actor>(model->handle());
+  } else if (!options.responder.empty()) {
     // stdin belongs to the protocol (or to nobody): no person answers here.
     if (options.responder == "human") {
       throw std::runtime_error("--responder human cannot share stdio with MCP");
     }
     std::string error;
     std::shared_ptr<responder> answers =
-        make_responder(options.responder, std::cin, std::cerr, error);
+        make_responder(options.responder, options.model, rt, std::cin, std::cerr, error);
     if (!answers) throw std::runtime_error("--responder: " + error);
     settings.answerer = spawn_answerer(rt.system(), rt.runtime().registry(), std::move(answers));
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/cli_runtime.hpp"
+#include "cli/responders/model_responder.hpp"
 
 namespace alc::cli {
 
@@ -12,6 +13,7 @@ struct mcp_options {
   std::string log_dir;                       ///< --log-dir
   std::string wait_limit;                    ///< --wait-limit, e.g. 10min
   std::string responder;                     ///< --responder: the server answers prompts itself
+  model_flags model;                         ///< --model, --base-url ... for a model responder
   bool http = false;                         ///< --http: Streamable HTTP instead of stdio
   std::string host = "127.0.0.1";            ///< --host
   int port = 8765;                           ///< --port (0: any free port, printed on stderr)

@@ -226,3 +226,45 @@ test('--responder: the server answers every prompt itself, a legacy call answers
     await close();
   }
 });
+
+test('--responder openai: a model endpoint answers every prompt, with the usage it reports', async () => {
+  const { createServer } = await import('node:http');
+  const { sandbox } = await import('./helpers.js');
+  const requests = [];
+  // A chat-completions endpoint on 127.0.0.1 that answers with the prompt's length.
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const parsed = JSON.parse(body);
+      requests.push({ url: req.url, auth: req.headers.authorization, body: parsed });
+      const prompt = parsed.messages[parsed.messages.length - 1].content;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({
+        choices: [{ message: { role: 'assistant', content: `len ${prompt.length}` } }],
+        usage: { prompt_tokens: 11, completion_tokens: 4 },
+      }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const box = sandbox();
+  box.env.ALC_TEST_KEY = 'sk-test';
+  const { client, close } = await stdioClient({
+    box,
+    extraArgs: ['--responder', 'openai', '--base-url', `http://127.0.0.1:${server.address().port}/v1`,
+                '--model', 'fake-model', '--api-key-env', 'ALC_TEST_KEY'],
+  });
+  try {
+    const done = (await callJson(client, 'alc_run', { code: "return alc.llm('hello')" })).value;
+    assert.equal(done.status, 'completed');
+    assert.equal(done.result, 'len 5');
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].url, '/v1/chat/completions');
+    assert.equal(requests[0].auth, 'Bearer sk-test');
+    assert.equal(requests[0].body.model, 'fake-model');
+    assert.deepEqual(done.stats.auto.prompt_tokens, { tokens: 11, source: 'provided' });
+  } finally {
+    await close();
+    server.close();
+  }
+});
