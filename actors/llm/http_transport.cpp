@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "actors/llm/completion_queue.hpp"
+
 namespace alc::llm {
 namespace {
 
@@ -76,7 +78,8 @@ transfer_error::kind kind_of(CURLcode code) {
 /// transfers would (curl_multi_poll looks at every one of them each time).
 class http_transport::engine {
  public:
-  engine(limits limits, std::function<void()> ready) : limits_(limits), ready_(std::move(ready)) {
+  engine(limits limits, std::function<void()> ready)
+      : limits_(limits), finished_(std::move(ready)) {
     init_curl_once();
     poller_ = ::epoll_create1(EPOLL_CLOEXEC);
     wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -134,10 +137,7 @@ class http_transport::engine {
     if (wake_now) wake();
   }
 
-  std::vector<finished> take_finished() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return std::exchange(finished_, {});
-  }
+  std::vector<finished> take_finished() { return finished_.take(); }
 
  private:
   /// One request on one easy handle, and the buffers libcurl writes into.
@@ -361,27 +361,14 @@ class http_transport::engine {
       running_.erase(job);
       done.push_back(std::move(result));
     }
-    if (!done.empty()) publish(std::move(done));
+    if (!done.empty()) finished_.publish(std::move(done));
   }
 
   void report(uint64_t job, transfer_error error) {
-    std::vector<finished> done;
-    done.push_back(finished{job, std::move(error)});
-    publish(std::move(done));
-  }
-
-  void publish(std::vector<finished> done) {
-    bool was_empty = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      was_empty = finished_.empty();
-      for (auto& f : done) finished_.push_back(std::move(f));
-    }
-    if (was_empty) ready_();
+    finished_.publish(finished{job, std::move(error)});
   }
 
   const limits limits_;
-  const std::function<void()> ready_;
   int poller_ = -1;  // epoll: libcurl's sockets and wake_
   int wake_ = -1;    // eventfd: submissions, aborts, stop
   CURLM* multi_ = nullptr;
@@ -393,7 +380,7 @@ class http_transport::engine {
   std::mutex mutex_;
   std::vector<std::pair<uint64_t, http_request>> submitted_;
   std::vector<uint64_t> aborted_;
-  std::vector<finished> finished_;
+  completion_queue<finished> finished_;
   bool wake_pending_ = false;
   bool stopping_ = false;
 

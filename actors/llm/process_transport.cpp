@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "actors/llm/completion_queue.hpp"
+
 extern char** environ;
 
 namespace alc::llm {
@@ -64,7 +66,7 @@ void clear_pending_sigpipe() {
 class process_transport::engine {
  public:
   engine(std::string command, limits limits, std::function<void()> ready)
-      : command_(std::move(command)), limits_(limits), ready_(std::move(ready)) {
+      : command_(std::move(command)), limits_(limits), finished_(std::move(ready)) {
     wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
     thread_ = std::thread([this] { run(); });
@@ -104,10 +106,7 @@ class process_transport::engine {
     wake();
   }
 
-  std::vector<finished> take_finished() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return std::exchange(finished_, {});
-  }
+  std::vector<finished> take_finished() { return finished_.take(); }
 
  private:
   struct child {
@@ -358,7 +357,7 @@ class process_transport::engine {
       close_all(c);
       it = children_.erase(it);
     }
-    if (!done.empty()) publish(std::move(done));
+    if (!done.empty()) finished_.publish(std::move(done));
   }
 
   attempt_outcome outcome_of(const child& c) const {
@@ -380,32 +379,17 @@ class process_transport::engine {
     return exec_answer(status, c.out_text, c.err_text);
   }
 
-  void report(uint64_t job, failure failed) {
-    std::vector<finished> done;
-    done.push_back(finished{job, std::move(failed)});
-    publish(std::move(done));
-  }
-
-  void publish(std::vector<finished> done) {
-    bool was_empty = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      was_empty = finished_.empty();
-      for (auto& f : done) finished_.push_back(std::move(f));
-    }
-    if (was_empty) ready_();
-  }
+  void report(uint64_t job, failure failed) { finished_.publish(finished{job, std::move(failed)}); }
 
   std::string command_;
   const limits limits_;
-  const std::function<void()> ready_;
   int wake_ = -1;
   std::unordered_map<uint64_t, std::unique_ptr<child>> children_;  // the I/O thread's
 
   std::mutex mutex_;
   std::vector<std::pair<uint64_t, std::string>> submitted_;
   std::vector<uint64_t> aborted_;
-  std::vector<finished> finished_;
+  completion_queue<finished> finished_;
   bool stopping_ = false;
 
   std::thread thread_;  // last: starts once everything above exists
