@@ -7,7 +7,7 @@
 
 #include "messages/json_codec.hpp"
 #include "tests/actors/fake_http_server.hpp"
-#include "tests/cli/child_process.hpp"
+#include "tests/cli/cli_test_support.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace alc;
@@ -27,19 +27,6 @@ server::response model_answer(const server::request& request, server::exchange&)
       {{"choices",
         {{{"message", {{"role", "assistant"}, {"content", model + " says: " + prompt}}}}}},
        {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 2}}}});
-}
-
-std::vector<std::string> alc_args(const temp_dir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), ALC_BINARY);
-  args.push_back("--state-dir=" + (dir.path() / "state").string());
-  return args;
-}
-
-json stdout_json(const process_result& r) {
-  auto parsed = parse_json_text(r.out);
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(parsed);
-  return parsed.value();
 }
 
 }  // namespace

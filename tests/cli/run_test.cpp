@@ -1,29 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "messages/json_codec.hpp"
-#include "tests/cli/child_process.hpp"
+#include "tests/cli/cli_test_support.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace alc;
 using namespace alc::test;
 using nlohmann::json;
-
-namespace {
-
-std::vector<std::string> alc_args(const temp_dir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), ALC_BINARY);
-  args.push_back("--state-dir=" + (dir.path() / "state").string());
-  return args;
-}
-
-json stdout_json(const process_result& r) {
-  auto parsed = parse_json_text(r.out);
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(parsed);
-  return parsed.value();
-}
-
-}  // namespace
 
 TEST_CASE("alc run prints the result and exits 0 when done", "[cli][run]") {
   temp_dir dir;
